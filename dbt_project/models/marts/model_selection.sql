@@ -1,0 +1,39 @@
+{#- One row per clustering candidate (algorithm x k). -#}
+
+with candidates as (
+
+    select * from {{ ref('int_segment_candidates') }}
+
+),
+
+final as (
+
+    select
+        algorithm::varchar as algorithm,
+        k::integer as k,
+        ineligible_reason::varchar as ineligible_reason,
+        features_used::varchar as features_used,
+        fit_sample_size::bigint as fit_sample_size,
+        silhouette::double as silhouette,
+        calinski_harabasz::double as calinski_harabasz,
+        davies_bouldin::double as davies_bouldin,
+        bic::double as bic,
+        inertia::double as inertia,
+        stability_ari::double as stability_ari,
+        smallest_segment_share::double as smallest_segment_share,
+        noise_share::double as noise_share,
+        consensus_rank::double as consensus_rank,
+        random_seed::bigint as random_seed,
+        silhouette_tolerance::double as silhouette_tolerance,
+        stability_floor::double as stability_floor,
+        min_segment_share::double as min_segment_share,
+        is_eligible::boolean as is_eligible,
+        is_k_representative::boolean as is_k_representative,
+        is_selected::boolean as is_selected
+
+    from candidates
+
+)
+
+select * from final
+order by algorithm, k

@@ -1,0 +1,10 @@
+"""Model selection: every candidate (algorithm x k) with its criteria and the rule's choice."""
+
+from segwarehouse.clustering.selection import select_model
+from segwarehouse.dbt_bridge import candidates_table, feature_matrix, settings_from_config
+
+
+def model(dbt, session):
+    settings = settings_from_config(dbt.config.get("clustering_settings"))
+    _, matrix, features = feature_matrix(dbt.ref("int_customer_features_standardized"))
+    return candidates_table(select_model(matrix, settings), features)

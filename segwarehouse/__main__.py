@@ -1,0 +1,5 @@
+import sys
+
+from segwarehouse.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Clustering with model selection: candidates, metrics, stability, the selection rule and assignment."""

@@ -1,0 +1,50 @@
+"""Assign every customer with the chosen model, with per-customer diagnostics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances
+
+
+def assign_customers(candidate: FittedCandidate, matrix: np.ndarray, batch_size: int = 500_000) -> pd.DataFrame:
+    """Label every row of `matrix` and describe how well it fits its segment.
+
+    Columns: `cluster` (the model's label), `distance_to_centroid` (Euclidean, standardized units),
+    `confidence` (see FittedCandidate.membership) and `silhouette` - the simplified, centroid-based
+    silhouette (b - a) / max(a, b) with a the distance to the own centroid and b to the nearest other one,
+    which is O(n k) where the exact silhouette is O(n^2).
+    Rows are processed in batches so memory stays flat for millions of customers.
+    """
+    parts = []
+    for start in range(0, len(matrix), batch_size):
+        batch = np.asarray(matrix[start : start + batch_size], dtype=np.float64)
+        labels = candidate.predict(batch)
+        distances = centroid_distances(batch, candidate.centroids)
+        own = distances[np.arange(len(batch)), labels]
+        others = distances.copy()
+        others[np.arange(len(batch)), labels] = np.inf
+        nearest_other = others.min(axis=1) if distances.shape[1] > 1 else own
+        with np.errstate(invalid="ignore", divide="ignore"):
+            silhouette = np.where(
+                np.maximum(own, nearest_other) > 0, (nearest_other - own) / np.maximum(own, nearest_other), 0.0
+            )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "cluster": labels.astype(np.int64),
+                    "distance_to_centroid": own,
+                    "confidence": np.clip(candidate.membership(batch), 0.0, 1.0),
+                    "silhouette": silhouette,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def segment_ids_by_size(clusters: np.ndarray, centroids: np.ndarray) -> dict[int, int]:
+    """Map model labels to segment ids 1..k: largest segment first, ties by centroid (deterministic)."""
+    counts = np.bincount(clusters, minlength=len(centroids))
+    order = sorted(range(len(centroids)), key=lambda label: (-counts[label], tuple(np.round(centroids[label], 9))))
+    return {label: position + 1 for position, label in enumerate(order)}

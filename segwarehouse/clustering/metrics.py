@@ -1,0 +1,36 @@
+"""Internal validation criteria for one labelling, on samples where the criterion is O(n^2)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+
+def internal_criteria(matrix: np.ndarray, labels: np.ndarray, silhouette_rows: np.ndarray) -> dict[str, float]:
+    """Silhouette (on the rows `silhouette_rows`), Calinski-Harabasz and Davies-Bouldin (on all rows).
+
+    A labelling with a single cluster has no defined criteria: NaN is returned for each.
+    """
+    if len(np.unique(labels)) < 2:
+        return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
+    sample_labels = labels[silhouette_rows]
+    silhouette = (
+        float(silhouette_score(matrix[silhouette_rows], sample_labels))
+        if len(np.unique(sample_labels)) > 1
+        else np.nan
+    )
+    return {
+        "silhouette": silhouette,
+        "calinski_harabasz": float(calinski_harabasz_score(matrix, labels)),
+        "davies_bouldin": float(davies_bouldin_score(matrix, labels)),
+    }
+
+
+def within_cluster_sum_of_squares(matrix: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> float:
+    """Inertia of any labelling: squared distance of each row to its cluster's centroid, summed."""
+    return float(((matrix - centroids[labels]) ** 2).sum())
+
+
+def smallest_cluster_share(labels: np.ndarray, k: int) -> float:
+    counts = np.bincount(labels, minlength=k)
+    return float(counts.min() / counts.sum())

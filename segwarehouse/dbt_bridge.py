@@ -1,0 +1,99 @@
+"""What the dbt Python models need: settings from the model config, the feature matrix from a relation,
+and frames shaped like the tables they return. Kept here so the models stay thin and this stays tested."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
+from segwarehouse.clustering.candidates import FittedCandidate
+from segwarehouse.clustering.selection import SelectionResult, SelectionSettings
+
+
+def _optional(value: Any) -> str | None:
+    """dbt renders vars into config as text: 'None', '' and 'null' mean unset."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text.lower() in ("", "none", "null") else text
+
+
+def settings_from_config(config: Mapping[str, Any] | None) -> SelectionSettings:
+    """Build SelectionSettings from the model's `clustering_settings` config (the project's vars)."""
+    config = config or {}
+    get = config.get
+
+    def number(key: str, cast: Callable[[str], Any]) -> Any:
+        value = _optional(get(key))
+        if value is None:
+            raise ValueError(f"var {key} is not set (clustering_settings config of the clustering models)")
+        try:
+            return cast(value)
+        except ValueError:
+            raise ValueError(f"var {key} must be a number, got {value!r}") from None
+
+    forced_k = _optional(get("n_segments"))
+    forced_algorithm = _optional(get("algorithm"))
+    try:
+        forced_k_value = int(forced_k) if forced_k is not None else None
+    except ValueError:
+        raise ValueError(f"var n_segments must be a whole number, got {forced_k!r}") from None
+    return SelectionSettings(
+        k_min=number("k_min", int),
+        k_max=number("k_max", int),
+        random_seed=number("random_seed", int),
+        forced_k=forced_k_value,
+        forced_algorithm=forced_algorithm.lower() if forced_algorithm else None,
+        min_segment_share=number("min_segment_share", float),
+        stability_floor=number("stability_floor", float),
+        silhouette_tolerance=number("silhouette_tolerance", float),
+        stability_resamples=number("stability_resamples", int),
+    )
+
+
+def feature_matrix(relation: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(customer ids, float matrix, feature names) from a DuckDB relation whose first column is
+    customer_id and whose other columns are the standardized features."""
+    table = relation.arrow()
+    if hasattr(table, "read_all"):
+        table = table.read_all()
+    names = [name for name in table.column_names if name != "customer_id"]
+    ids = np.asarray(table.column("customer_id").to_pylist(), dtype=object)
+    matrix = np.column_stack([table.column(name).to_numpy(zero_copy_only=False) for name in names])
+    return ids, np.nan_to_num(matrix.astype(np.float64)), names
+
+
+def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFrame:
+    """model_selection rows: one per candidate, with the settings and features they were chosen under."""
+    frame = result.candidates.copy()
+    settings = result.settings
+    frame["features_used"] = ", ".join(features)
+    frame["random_seed"] = settings.random_seed
+    frame["silhouette_tolerance"] = settings.silhouette_tolerance
+    frame["stability_floor"] = settings.stability_floor
+    frame["min_segment_share"] = settings.min_segment_share
+    columns = [
+        "algorithm", "k", "fit_sample_size", "silhouette", "calinski_harabasz", "davies_bouldin", "bic",
+        "inertia", "stability_ari", "smallest_segment_share", "noise_share", "consensus_rank",
+        "is_eligible", "ineligible_reason", "is_k_representative", "is_selected", "features_used",
+        "random_seed", "silhouette_tolerance", "stability_floor", "min_segment_share",
+    ]
+    frame = frame[columns]
+    frame["k"] = frame["k"].astype("int64")
+    for flag in ("is_eligible", "is_k_representative", "is_selected"):
+        frame[flag] = frame[flag].astype(bool)
+    frame["ineligible_reason"] = frame["ineligible_reason"].astype(object)
+    return frame
+
+
+def assignments_table(ids: np.ndarray, matrix: np.ndarray, candidate: FittedCandidate) -> pd.DataFrame:
+    """One row per customer: segment_id (1 = largest segment) and how well the customer fits it."""
+    assigned = assign_customers(candidate, matrix)
+    segment_of = segment_ids_by_size(assigned["cluster"].to_numpy(), candidate.centroids)
+    assigned.insert(0, "segment_id", assigned["cluster"].map(segment_of).astype("int64"))
+    assigned.insert(0, "customer_id", ids)
+    return assigned.drop(columns="cluster")
