@@ -118,7 +118,8 @@ def generate_customers(
     n_conflicts = int(conflict_rate * n_customers)
     conflicting = customers.iloc[rng.choice(n_customers, size=n_conflicts, replace=False)].copy()
     # A stale second record: one behaviour off by a little, as when two exports were concatenated.
-    conflicting["total_time_spent"] = (conflicting["total_time_spent"] * 0.9).round(1)
+    # A missing time gets a value, so that the copy always differs from the original.
+    conflicting["total_time_spent"] = (conflicting["total_time_spent"].fillna(100.0) * 0.9).round(1)
 
     n_duplicates = int(duplicate_rate * n_customers)
     duplicates = customers.iloc[rng.choice(n_customers, size=n_duplicates, replace=False)]

@@ -1,0 +1,123 @@
+"""End to end: `dbt build` on generated customer tables with 3, 4 and 5 personas."""
+
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+SEED_PERSONAS = {"Bargain Hunters", "High Spenders", "Window Shoppers"}
+
+
+def segments_with_truth(warehouse, truth_path):
+    segments = warehouse.query("select customer_id, segment_id, segment_name from customer_segments")
+    truth = pd.read_csv(truth_path, dtype={"customer_id": str})
+    return segments.merge(truth, on="customer_id", how="outer", indicator=True)
+
+
+@pytest.mark.parametrize("n_personas", [3, 4, 5])
+def test_build_finds_the_personas(demo_warehouse_factory, n_personas):
+    warehouse, truth_path = demo_warehouse_factory(n_personas)
+    chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
+    assert len(chosen) == 1
+    assert chosen["k"].item() == n_personas
+    joined = segments_with_truth(warehouse, truth_path)
+    assert (joined["_merge"] == "both").all(), "every generated customer is segmented, and nobody else"
+    assert adjusted_rand_score(joined["persona"], joined["segment_id"]) >= 0.90
+    names = warehouse.query("select segment_name from segment_profiles")["segment_name"]
+    assert names.is_unique
+    # Each segment is named after the persona most of its customers truly belong to.
+    majority = joined.groupby("segment_name")["persona"].agg(lambda personas: personas.mode()[0])
+    assert (majority.index == majority.values).all(), majority.to_dict()
+
+
+def test_seed_personas_get_exactly_the_seed_names(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    profiles = warehouse.query("select * from segment_profiles order by segment_id")
+    assert set(profiles["segment_name"]) == SEED_PERSONAS
+    assert profiles["is_catalogue_persona"].all()
+    assert profiles["customer_share"].sum() == pytest.approx(1.0)
+    assert profiles["suggested_action"].str.len().gt(40).all()
+
+
+def test_every_raw_row_is_accepted_or_rejected_with_a_reason(demo_warehouse_factory):
+    warehouse, truth_path = demo_warehouse_factory(3)
+    raw = pd.read_csv(truth_path.parent / "customers.csv", dtype=str)
+    accepted = warehouse.query("select count(*) as n from customer_features")["n"].item()
+    rejected = warehouse.query("select rejection_reason, count(*) as n from rejected_rows group by all")
+    assert accepted + rejected["n"].sum() == len(raw)
+    reasons = dict(zip(rejected["rejection_reason"], rejected["n"], strict=True))
+    assert reasons["exact duplicate of an earlier row"] == raw.duplicated().sum()
+    assert reasons["conflicting duplicate of customer id"] == raw.drop_duplicates()["customer_id"].duplicated().sum()
+
+
+def test_outliers_are_clipped_and_missing_values_imputed(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    summary = warehouse.query("select * from feature_summary").set_index("feature")
+    assert (summary.loc["avg_cart_value", "transform"]) == "log1p"
+    assert (summary["clipped_count"] > 0).all()
+    assert (summary["null_count"] > 0).all()
+    features = warehouse.query("select * from customer_features")
+    z_columns = [column for column in features.columns if column.endswith("_z")]
+    assert features[z_columns].abs().max().max() < 10
+    assert features["is_avg_cart_value_imputed"].sum() == summary.loc["avg_cart_value", "null_count"]
+    # No outlier owns a segment: every segment is at least 2% of customers.
+    assert warehouse.query("select min(customer_share) as s from segment_profiles")["s"].item() >= 0.02
+
+
+def test_marts_have_no_missing_or_non_finite_numbers(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(4)
+    for mart in ("customer_segments", "segment_centroids", "feature_summary", "customer_features"):
+        frame = warehouse.query(f"select * from {mart}")
+        numeric = frame.select_dtypes("number")
+        assert numeric.notna().all().all(), mart
+        assert (numeric.abs() < float("inf")).all().all(), mart
+
+
+def test_crm_export_writes_csv_and_parquet(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    manifest = warehouse.query("select * from crm_exports")
+    assert sorted(manifest["export_name"].unique()) == ["customer_features", "customer_segments"]
+    for row in manifest.itertuples():
+        path = warehouse.exports / f"{row.export_name}.{row.file_format}"
+        assert path.exists()
+        reader = "read_parquet" if row.file_format == "parquet" else "read_csv"
+        assert duckdb.sql(f"select count(*) from {reader}('{path}')").fetchone()[0] == row.row_count == 20_000
+
+
+def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    warehouse.dbt("compile", "--select", "resource_type:analysis")
+    compiled = sorted((warehouse.target / "compiled" / "segments" / "dbt_project" / "analyses").glob("*.sql"))
+    assert len(compiled) == len(list((REPO / "dbt_project" / "analyses").glob("*.sql"))) >= 5
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        for path in compiled:
+            result = connection.sql(path.read_text()).df()
+            assert len(result) > 0, path.name
+    top = warehouse.query(
+        (warehouse.target / "compiled/segments/dbt_project/analyses/top_customers_in_segment.sql").read_text()
+    )
+    assert top["customer_value"].is_monotonic_decreasing and (top["segment_name"].nunique() == 1)
+
+
+def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    warehouse.dbt("build", "--select", "int_segment_candidates+", extra_vars={"n_segments": 4, "algorithm": "kmeans"})
+    chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
+    assert (chosen["algorithm"].item(), chosen["k"].item()) == ("kmeans", 4)
+    assert warehouse.query("select count(distinct segment_id) as n from customer_segments")["n"].item() == 4
+    # Back to the automatic choice for the other tests sharing this warehouse.
+    warehouse.dbt("build", "--select", "int_segment_candidates+")
+    assert warehouse.query("select k from model_selection where is_selected")["k"].item() == 3
+
+
+def test_docs_generate(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    warehouse.dbt("docs", "generate")
+    catalog = (warehouse.target / "catalog.json").read_text()
+    assert re.search(r'"model\.segments\.customer_segments"', catalog)

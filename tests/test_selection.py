@@ -1,0 +1,124 @@
+"""Model selection on generated personas: the rule finds the true k where silhouette alone does not."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from segwarehouse.clustering.assignment import assign_customers
+from segwarehouse.clustering.selection import (
+    SelectionSettings,
+    apply_selection_rule,
+    fit_selected,
+    select_model,
+)
+from segwarehouse.demo_data import generate_customers
+from tests.reference_preprocessing import standardized_features
+
+
+def generated(n_personas: int, seed: int = 11, n_customers: int = 12_000):
+    data = generate_customers(n_customers=n_customers, n_personas=n_personas, seed=seed)
+    features = standardized_features(data.customers)
+    truth = data.truth.set_index("customer_id").loc[features.index, "persona"].to_numpy()
+    return features.to_numpy(), truth
+
+
+FAST = {"algorithms": ("kmeans", "ward"), "k_max": 8, "stability_resamples": 3}
+
+
+@pytest.fixture(scope="module")
+def selections():
+    results = {}
+    for n_personas in (3, 4, 5):
+        matrix, truth = generated(n_personas)
+        results[n_personas] = (select_model(matrix, SelectionSettings(**FAST)), matrix, truth)
+    return results
+
+
+@pytest.mark.parametrize("n_personas", [3, 4, 5])
+def test_rule_finds_the_true_number_of_personas(selections, n_personas):
+    result, matrix, truth = selections[n_personas]
+    assert result.chosen.k == n_personas
+    labels = assign_customers(result.chosen, matrix)["cluster"]
+    assert adjusted_rand_score(truth, labels) >= 0.90
+
+
+@pytest.mark.parametrize("n_personas", [4, 5])
+def test_best_silhouette_alone_picks_too_few_segments(selections, n_personas):
+    result, _, _ = selections[n_personas]
+    candidates = result.candidates
+    best_by_silhouette = candidates.loc[candidates["silhouette"].idxmax()]
+    assert best_by_silhouette["k"] == n_personas - 1
+    chosen = candidates.loc[candidates["is_selected"]].iloc[0]
+    assert chosen["silhouette"] < best_by_silhouette["silhouette"]
+
+
+def test_every_candidate_is_scored_on_every_criterion(selections):
+    candidates = selections[3][0].candidates
+    assert len(candidates) == 2 * 7
+    for column in ("silhouette", "calinski_harabasz", "davies_bouldin", "stability_ari", "inertia"):
+        assert candidates[column].notna().all(), column
+    assert candidates["is_selected"].sum() == 1
+    assert candidates["stability_ari"].between(-1, 1).all()
+
+
+def test_mixture_reports_bic_and_density_method_finds_its_own_k():
+    matrix, _ = generated(3, n_customers=4_000)
+    result = select_model(matrix, SelectionSettings(algorithms=("gmm", "hdbscan"), k_max=4, stability_resamples=2))
+    candidates = result.candidates.set_index("algorithm")
+    assert candidates.loc["gmm", "bic"].notna().all()
+    density = candidates.loc[["hdbscan"]]
+    assert len(density) == 1 and density["k"].iloc[0] >= 1
+
+
+def test_same_seed_same_choice_and_refit_reproduces_the_chosen_model():
+    matrix, _ = generated(3, n_customers=3_000)
+    settings = SelectionSettings(**FAST, random_seed=5)
+    first, second = select_model(matrix, settings), select_model(matrix, settings)
+    pd.testing.assert_frame_equal(first.candidates, second.candidates)
+    refit = fit_selected(matrix, settings, first.chosen.algorithm, first.chosen.k)
+    np.testing.assert_allclose(refit.centroids, first.chosen.centroids)
+
+
+def test_forced_k_and_algorithm_restrict_the_choice():
+    matrix, _ = generated(3, n_customers=3_000)
+    result = select_model(matrix, SelectionSettings(forced_k=5, forced_algorithm="gmm", stability_resamples=2))
+    assert list(result.candidates["algorithm"]) == ["gmm"]
+    assert (result.chosen.algorithm, result.chosen.k) == ("gmm", 5)
+
+
+def test_too_few_customers_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"too few customers \(2\): at least 100 are needed"):
+        select_model(np.zeros((2, 3)), SelectionSettings())
+
+
+def candidate_rows(rows):
+    return pd.DataFrame(
+        rows, columns=["algorithm", "k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability_ari",
+                       "smallest_segment_share"]
+    )
+
+
+def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
+    frame = candidate_rows([
+        ("kmeans", 2, 0.40, 100, 1.0, 0.99, 0.40),
+        ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),
+        ("kmeans", 4, 0.46, 110, 0.9, 0.95, 0.10),  # within 15% of 0.50: chosen
+        ("kmeans", 5, 0.44, 100, 0.9, 0.60, 0.10),  # unstable
+        ("kmeans", 6, 0.45, 100, 0.9, 0.95, 0.01),  # a segment too small
+        ("kmeans", 7, 0.30, 90, 1.2, 0.95, 0.05),   # too far below the best silhouette
+    ])
+    ruled = apply_selection_rule(frame, SelectionSettings()).set_index("k")
+    assert ruled["is_selected"].idxmax() == 4
+    assert ruled.loc[5, "ineligible_reason"] == "stability below 0.80"
+    assert ruled.loc[6, "ineligible_reason"] == "a segment holds less than 2% of customers"
+    assert ruled["is_eligible"].tolist() == [True, True, True, False, False, True]
+
+
+def test_rule_representative_is_the_consensus_best_at_each_k():
+    frame = candidate_rows([
+        ("kmeans", 3, 0.50, 100, 0.9, 0.99, 0.2),
+        ("ward", 3, 0.49, 130, 0.7, 0.99, 0.2),  # wins CH and DB: consensus best
+    ])
+    ruled = apply_selection_rule(frame, SelectionSettings())
+    assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "ward"
