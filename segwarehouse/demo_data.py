@@ -31,9 +31,13 @@ class Persona:
 PERSONAS: dict[str, Persona] = {
     persona.name: persona
     for persona in (
-        Persona("Bargain Hunters", purchases=24, cart_value=22, time_spent=260, clicks=110, discount_rate=0.55),
+        Persona(
+            "Bargain Hunters", purchases=24, cart_value=22, time_spent=260, clicks=110, discount_rate=0.55
+        ),
         Persona("High Spenders", purchases=9, cart_value=190, time_spent=150, clicks=60, discount_rate=0.04),
-        Persona("Window Shoppers", purchases=3.5, cart_value=55, time_spent=900, clicks=420, discount_rate=0.08),
+        Persona(
+            "Window Shoppers", purchases=3.5, cart_value=55, time_spent=900, clicks=420, discount_rate=0.08
+        ),
         Persona("Loyal Regulars", purchases=32, cart_value=75, time_spent=70, clicks=30, discount_rate=0.08),
         Persona("Casual Browsers", purchases=4, cart_value=16, time_spent=25, clicks=12, discount_rate=0.25),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ def export_relations(relations: dict[str, Any], directory: str | Path) -> pd.Dat
     missing). Returns one row per written file: name, format, path, rows, exported_at."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    exported_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    exported_at = datetime.now(UTC).replace(tzinfo=None)
     written = []
     for name, relation in relations.items():
         rows = relation.aggregate("count(*)").fetchone()[0]
@@ -27,7 +27,12 @@ def export_relations(relations: dict[str, Any], directory: str | Path) -> pd.Dat
             else:
                 relation.write_parquet(str(path))
             written.append(
-                {"export_name": name, "file_format": file_format, "file_path": str(path.resolve()),
-                 "row_count": int(rows), "exported_at": exported_at}
+                {
+                    "export_name": name,
+                    "file_format": file_format,
+                    "file_path": str(path.resolve()),
+                    "row_count": int(rows),
+                    "exported_at": exported_at,
+                }
             )
     return pd.DataFrame(written)

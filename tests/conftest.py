@@ -45,12 +45,23 @@ class Warehouse:
     def env(self) -> dict[str, str]:
         return {**os.environ, "SEGMENTS_DB": str(self.path), "DBT_LOG_PATH": str(self.workdir / "logs")}
 
-    def dbt(self, *args: str, extra_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    def dbt(
+        self, *args: str, extra_vars: dict | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess:
         variables = {"export_dir": str(self.exports), **self.vars, **(extra_vars or {})}
-        command = [dbt_executable(), *args, "--target-path", str(self.target), "--vars", json.dumps(variables)]
+        command = [
+            dbt_executable(),
+            *args,
+            "--target-path",
+            str(self.target),
+            "--vars",
+            json.dumps(variables),
+        ]
         result = subprocess.run(command, cwd=REPO, env=self.env(), capture_output=True, text=True)
         if check and result.returncode != 0:
-            raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
+            raise AssertionError(
+                f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def query(self, sql: str):
@@ -75,7 +86,9 @@ def demo_warehouse_factory(tmp_path_factory):
     def build(n_personas: int) -> tuple[Warehouse, Path]:
         if n_personas not in built:
             workdir = tmp_path_factory.mktemp(f"demo{n_personas}")
-            customers, truth = write_demo_customers(workdir / "data", n_customers=20_000, n_personas=n_personas)
+            customers, truth = write_demo_customers(
+                workdir / "data", n_customers=20_000, n_personas=n_personas
+            )
             built[n_personas] = (build_warehouse(workdir, {"customers_path": str(customers)}), truth)
         return built[n_personas]
 

@@ -36,12 +36,23 @@ def test_segment_ids_number_segments_by_size():
 
 def test_settings_from_config_reads_rendered_vars():
     config = {
-        "random_seed": "7", "n_segments": "None", "algorithm": "", "k_min": "2", "k_max": "6",
-        "min_segment_share": "0.05", "stability_floor": "0.8", "silhouette_tolerance": "0.1",
+        "random_seed": "7",
+        "n_segments": "None",
+        "algorithm": "",
+        "k_min": "2",
+        "k_max": "6",
+        "min_segment_share": "0.05",
+        "stability_floor": "0.8",
+        "silhouette_tolerance": "0.1",
         "stability_resamples": "3",
     }
     settings = settings_from_config(config)
-    assert (settings.random_seed, settings.forced_k, settings.forced_algorithm, settings.k_max) == (7, None, None, 6)
+    assert (settings.random_seed, settings.forced_k, settings.forced_algorithm, settings.k_max) == (
+        7,
+        None,
+        None,
+        6,
+    )
     forced = settings_from_config({**config, "n_segments": "4", "algorithm": "KMeans"})
     assert (forced.forced_k, forced.forced_algorithm) == (4, "kmeans")
 
@@ -57,8 +68,14 @@ def test_settings_from_config_reads_rendered_vars():
 )
 def test_settings_from_config_rejects_bad_vars(change, message):
     config = {
-        "random_seed": "7", "n_segments": "None", "algorithm": "None", "k_min": "2", "k_max": "6",
-        "min_segment_share": "0.05", "stability_floor": "0.8", "silhouette_tolerance": "0.1",
+        "random_seed": "7",
+        "n_segments": "None",
+        "algorithm": "None",
+        "k_min": "2",
+        "k_max": "6",
+        "min_segment_share": "0.05",
+        "stability_floor": "0.8",
+        "silhouette_tolerance": "0.1",
         "stability_resamples": "3",
     }
     with pytest.raises(ValueError, match=message):
@@ -71,5 +88,11 @@ def test_feature_matrix_and_assignments_table_from_a_relation():
     ids, matrix, names = feature_matrix(relation)
     assert ids.tolist() == ["b", "a"] and names == ["x", "y"]
     table = assignments_table(ids, matrix, FittedCandidate("kmeans", 2, CENTROIDS))
-    assert table.columns.tolist() == ["customer_id", "segment_id", "distance_to_centroid", "confidence", "silhouette"]
+    assert table.columns.tolist() == [
+        "customer_id",
+        "segment_id",
+        "distance_to_centroid",
+        "confidence",
+        "silhouette",
+    ]
     assert sorted(table["segment_id"]) == [1, 2]

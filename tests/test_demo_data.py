@@ -1,7 +1,13 @@
 import pandas as pd
 import pytest
 
-from segwarehouse.demo_data import FEATURES, PERSONA_SHARES, PERSONAS, generate_customers, write_demo_customers
+from segwarehouse.demo_data import (
+    FEATURES,
+    PERSONA_SHARES,
+    PERSONAS,
+    generate_customers,
+    write_demo_customers,
+)
 
 
 @pytest.mark.parametrize("n_personas", [3, 4, 5])
@@ -35,7 +41,9 @@ def test_personas_behave_as_described():
     data = generate_customers(n_customers=20_000, n_personas=3, seed=3)
     frame = data.customers.drop_duplicates("customer_id").merge(data.truth, on="customer_id")
     medians = frame.groupby("persona")[list(FEATURES)].median()
-    bargain, spender, window = (medians.loc[name] for name in ("Bargain Hunters", "High Spenders", "Window Shoppers"))
+    bargain, spender, window = (
+        medians.loc[name] for name in ("Bargain Hunters", "High Spenders", "Window Shoppers")
+    )
     assert bargain["total_purchases"] > spender["total_purchases"] > window["total_purchases"]
     assert spender["avg_cart_value"] > window["avg_cart_value"] > bargain["avg_cart_value"]
     assert window["total_time_spent"] > bargain["total_time_spent"] > spender["total_time_spent"]

@@ -53,7 +53,10 @@ def test_every_raw_row_is_accepted_or_rejected_with_a_reason(demo_warehouse_fact
     assert accepted + rejected["n"].sum() == len(raw)
     reasons = dict(zip(rejected["rejection_reason"], rejected["n"], strict=True))
     assert reasons["exact duplicate of an earlier row"] == raw.duplicated().sum()
-    assert reasons["conflicting duplicate of customer id"] == raw.drop_duplicates()["customer_id"].duplicated().sum()
+    assert (
+        reasons["conflicting duplicate of customer id"]
+        == raw.drop_duplicates()["customer_id"].duplicated().sum()
+    )
 
 
 def test_outliers_are_clipped_and_missing_values_imputed(demo_warehouse_factory):
@@ -107,7 +110,9 @@ def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):
 
 def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
-    warehouse.dbt("build", "--select", "int_segment_candidates+", extra_vars={"n_segments": 4, "algorithm": "kmeans"})
+    warehouse.dbt(
+        "build", "--select", "int_segment_candidates+", extra_vars={"n_segments": 4, "algorithm": "kmeans"}
+    )
     chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
     assert (chosen["algorithm"].item(), chosen["k"].item()) == ("kmeans", 4)
     assert warehouse.query("select count(distinct segment_id) as n from customer_segments")["n"].item() == 4

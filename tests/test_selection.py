@@ -64,7 +64,9 @@ def test_every_candidate_is_scored_on_every_criterion(selections):
 
 def test_mixture_reports_bic_and_density_method_finds_its_own_k():
     matrix, _ = generated(3, n_customers=4_000)
-    result = select_model(matrix, SelectionSettings(algorithms=("gmm", "hdbscan"), k_max=4, stability_resamples=2))
+    result = select_model(
+        matrix, SelectionSettings(algorithms=("gmm", "hdbscan"), k_max=4, stability_resamples=2)
+    )
     candidates = result.candidates.set_index("algorithm")
     assert candidates.loc["gmm", "bic"].notna().all()
     density = candidates.loc[["hdbscan"]]
@@ -82,7 +84,9 @@ def test_same_seed_same_choice_and_refit_reproduces_the_chosen_model():
 
 def test_forced_k_and_algorithm_restrict_the_choice():
     matrix, _ = generated(3, n_customers=3_000)
-    result = select_model(matrix, SelectionSettings(forced_k=5, forced_algorithm="gmm", stability_resamples=2))
+    result = select_model(
+        matrix, SelectionSettings(forced_k=5, forced_algorithm="gmm", stability_resamples=2)
+    )
     assert list(result.candidates["algorithm"]) == ["gmm"]
     assert (result.chosen.algorithm, result.chosen.k) == ("gmm", 5)
 
@@ -94,20 +98,30 @@ def test_too_few_customers_is_a_clear_error():
 
 def candidate_rows(rows):
     return pd.DataFrame(
-        rows, columns=["algorithm", "k", "silhouette", "calinski_harabasz", "davies_bouldin", "stability_ari",
-                       "smallest_segment_share"]
+        rows,
+        columns=[
+            "algorithm",
+            "k",
+            "silhouette",
+            "calinski_harabasz",
+            "davies_bouldin",
+            "stability_ari",
+            "smallest_segment_share",
+        ],
     )
 
 
 def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
-    frame = candidate_rows([
-        ("kmeans", 2, 0.40, 100, 1.0, 0.99, 0.40),
-        ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),
-        ("kmeans", 4, 0.46, 110, 0.9, 0.95, 0.10),  # within 15% of 0.50: chosen
-        ("kmeans", 5, 0.44, 100, 0.9, 0.60, 0.10),  # unstable
-        ("kmeans", 6, 0.45, 100, 0.9, 0.95, 0.01),  # a segment too small
-        ("kmeans", 7, 0.30, 90, 1.2, 0.95, 0.05),   # too far below the best silhouette
-    ])
+    frame = candidate_rows(
+        [
+            ("kmeans", 2, 0.40, 100, 1.0, 0.99, 0.40),
+            ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),
+            ("kmeans", 4, 0.46, 110, 0.9, 0.95, 0.10),  # within 15% of 0.50: chosen
+            ("kmeans", 5, 0.44, 100, 0.9, 0.60, 0.10),  # unstable
+            ("kmeans", 6, 0.45, 100, 0.9, 0.95, 0.01),  # a segment too small
+            ("kmeans", 7, 0.30, 90, 1.2, 0.95, 0.05),  # too far below the best silhouette
+        ]
+    )
     ruled = apply_selection_rule(frame, SelectionSettings()).set_index("k")
     assert ruled["is_selected"].idxmax() == 4
     assert ruled.loc[5, "ineligible_reason"] == "stability below 0.80"
@@ -116,9 +130,11 @@ def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
 
 
 def test_rule_representative_is_the_consensus_best_at_each_k():
-    frame = candidate_rows([
-        ("kmeans", 3, 0.50, 100, 0.9, 0.99, 0.2),
-        ("ward", 3, 0.49, 130, 0.7, 0.99, 0.2),  # wins CH and DB: consensus best
-    ])
+    frame = candidate_rows(
+        [
+            ("kmeans", 3, 0.50, 100, 0.9, 0.99, 0.2),
+            ("ward", 3, 0.49, 130, 0.7, 0.99, 0.2),  # wins CH and DB: consensus best
+        ]
+    )
     ruled = apply_selection_rule(frame, SelectionSettings())
     assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "ward"

@@ -8,7 +8,9 @@ import pandas as pd
 from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances
 
 
-def assign_customers(candidate: FittedCandidate, matrix: np.ndarray, batch_size: int = 500_000) -> pd.DataFrame:
+def assign_customers(
+    candidate: FittedCandidate, matrix: np.ndarray, batch_size: int = 500_000
+) -> pd.DataFrame:
     """Label every row of `matrix` and describe how well it fits its segment.
 
     Columns: `cluster` (the model's label), `distance_to_centroid` (Euclidean, standardized units),
@@ -28,7 +30,9 @@ def assign_customers(candidate: FittedCandidate, matrix: np.ndarray, batch_size:
         nearest_other = others.min(axis=1) if distances.shape[1] > 1 else own
         with np.errstate(invalid="ignore", divide="ignore"):
             silhouette = np.where(
-                np.maximum(own, nearest_other) > 0, (nearest_other - own) / np.maximum(own, nearest_other), 0.0
+                np.maximum(own, nearest_other) > 0,
+                (nearest_other - own) / np.maximum(own, nearest_other),
+                0.0,
             )
         parts.append(
             pd.DataFrame(
@@ -46,5 +50,7 @@ def assign_customers(candidate: FittedCandidate, matrix: np.ndarray, batch_size:
 def segment_ids_by_size(clusters: np.ndarray, centroids: np.ndarray) -> dict[int, int]:
     """Map model labels to segment ids 1..k: largest segment first, ties by centroid (deterministic)."""
     counts = np.bincount(clusters, minlength=len(centroids))
-    order = sorted(range(len(centroids)), key=lambda label: (-counts[label], tuple(np.round(centroids[label], 9))))
+    order = sorted(
+        range(len(centroids)), key=lambda label: (-counts[label], tuple(np.round(centroids[label], 9)))
+    )
     return {label: position + 1 for position, label in enumerate(order)}

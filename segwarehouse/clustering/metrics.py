@@ -6,7 +6,9 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 
-def internal_criteria(matrix: np.ndarray, labels: np.ndarray, silhouette_rows: np.ndarray) -> dict[str, float]:
+def internal_criteria(
+    matrix: np.ndarray, labels: np.ndarray, silhouette_rows: np.ndarray
+) -> dict[str, float]:
     """Silhouette (on the rows `silhouette_rows`), Calinski-Harabasz and Davies-Bouldin (on all rows).
 
     A labelling with a single cluster has no defined criteria: NaN is returned for each.

@@ -125,7 +125,12 @@ def draw_samples(n_rows: int, settings: SelectionSettings) -> Samples:
     mixture_rows = _sample(rng, n_rows, settings.mixture_sample_size)
     # Silhouette and stability are measured on a probe sample drawn from inside the fitting sample.
     probe_positions = _sample(rng, len(fit_rows), settings.metric_sample_size)
-    per_algorithm = {"kmeans": fit_rows, "gmm": mixture_rows, "ward": quadratic_rows, "hdbscan": quadratic_rows}
+    per_algorithm = {
+        "kmeans": fit_rows,
+        "gmm": mixture_rows,
+        "ward": quadratic_rows,
+        "hdbscan": quadratic_rows,
+    }
     resamples = {
         algorithm: resample_rows(len(rows), settings.stability_resamples, settings.stability_fraction, rng)
         for algorithm, rows in per_algorithm.items()
@@ -162,8 +167,13 @@ def fit_selected(matrix: np.ndarray, settings: SelectionSettings, algorithm: str
     """Refit the candidate that select_model chose, identically (same sample, same seed)."""
     matrix = np.ascontiguousarray(matrix, dtype=np.float64)
     samples = draw_samples(len(matrix), settings)
-    return _fit(algorithm, None if algorithm == "hdbscan" else k, matrix[samples.per_algorithm[algorithm]],
-                settings, samples)
+    return _fit(
+        algorithm,
+        None if algorithm == "hdbscan" else k,
+        matrix[samples.per_algorithm[algorithm]],
+        settings,
+        samples,
+    )
 
 
 def check_enough_customers(n_rows: int, settings: SelectionSettings) -> None:
@@ -228,8 +238,14 @@ def select_model(matrix: np.ndarray, settings: SelectionSettings) -> SelectionRe
 def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) -> pd.DataFrame:
     """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative` and `is_selected`."""
     frame = candidates.copy()
-    for column in ("silhouette", "calinski_harabasz", "davies_bouldin", "stability_ari",
-                   "smallest_segment_share", "failure_reason"):
+    for column in (
+        "silhouette",
+        "calinski_harabasz",
+        "davies_bouldin",
+        "stability_ari",
+        "smallest_segment_share",
+        "failure_reason",
+    ):
         if column not in frame:
             frame[column] = np.nan if column != "failure_reason" else None
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
