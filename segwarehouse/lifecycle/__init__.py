@@ -1,0 +1,1 @@
+"""Segment lifecycle: frozen models, stable segment ids across retrains, drift measures."""
