@@ -138,3 +138,15 @@ def test_rule_representative_is_the_consensus_best_at_each_k():
     )
     ruled = apply_selection_rule(frame, SelectionSettings())
     assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "ward"
+
+
+def test_candidates_equal_up_to_float_noise_rank_equally():
+    frame = candidate_rows(
+        [
+            ("kmeans", 2, 0.5, 1000.0, 0.8, 0.99, 0.4),
+            ("ward", 2, 0.5 + 1e-15, 1000.0 - 1e-12, 0.8 - 1e-16, 0.99, 0.4),
+        ]
+    )
+    ruled = apply_selection_rule(frame, SelectionSettings())
+    assert ruled["consensus_rank"].tolist() == [1.5, 1.5]
+    assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "kmeans"  # ties: by name

@@ -263,11 +263,18 @@ def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) 
     frame["is_eligible"] = reasons.isna()
 
     # Consensus rank within k: lower is better, over the three internal criteria.
+    # Ranked on rounded values: two candidates with the same partition tie exactly, instead of being
+    # ordered by floating-point noise that differs between runs (multi-threaded sums).
+    rounded = frame[["k"]].assign(
+        silhouette=frame["silhouette"].round(9),
+        calinski_harabasz=(frame["calinski_harabasz"] / frame["calinski_harabasz"].abs().max()).round(9),
+        davies_bouldin=frame["davies_bouldin"].round(9),
+    )
     ranks = pd.concat(
         [
-            frame.groupby("k")["silhouette"].rank(ascending=False),
-            frame.groupby("k")["calinski_harabasz"].rank(ascending=False),
-            frame.groupby("k")["davies_bouldin"].rank(ascending=True),
+            rounded.groupby("k")["silhouette"].rank(ascending=False),
+            rounded.groupby("k")["calinski_harabasz"].rank(ascending=False),
+            rounded.groupby("k")["davies_bouldin"].rank(ascending=True),
         ],
         axis=1,
     )
@@ -286,15 +293,18 @@ def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) 
         frame.loc[best, "is_k_representative"] = True
         return frame
 
+    eligible = eligible.assign(stability_rounded=eligible["stability_ari"].round(9))
     representatives = (
-        eligible.sort_values(["k", "consensus_rank", "stability_ari"], ascending=[True, True, False])
+        eligible.sort_values(
+            ["k", "consensus_rank", "stability_rounded", "algorithm"], ascending=[True, True, False, True]
+        )
         .groupby("k")
         .head(1)
     )
     frame.loc[representatives.index, "is_k_representative"] = True
-    best_silhouette = representatives["silhouette"].max()
+    best_silhouette = representatives["silhouette"].round(9).max()
     threshold = best_silhouette * (1.0 - settings.silhouette_tolerance)
-    within = representatives[representatives["silhouette"] >= threshold]
+    within = representatives[representatives["silhouette"].round(9) >= threshold]
     chosen_index = within.sort_values("k").index[-1]
     frame.loc[chosen_index, "is_selected"] = True
     return frame

@@ -1,0 +1,24 @@
+"""Publish the warehouse: runs last, and only when every model and test upstream passed."""
+
+import pandas as pd
+
+from segwarehouse.publishing import publish_database
+
+
+def model(dbt, session):
+    # Every mart is a parent, so that a failed model or test anywhere skips publishing.
+    for mart in (
+        dbt.ref("customer_segments"),
+        dbt.ref("segment_profiles"),
+        dbt.ref("segment_centroids"),
+        dbt.ref("model_selection"),
+        dbt.ref("feature_summary"),
+        dbt.ref("customer_features"),
+        dbt.ref("rejected_rows"),
+        dbt.ref("crm_exports"),
+    ):
+        mart.limit(1).fetchall()
+    published = publish_database(session, dbt.config.get("published_path"))
+    frame = pd.DataFrame(published)
+    frame["published_to"] = dbt.config.get("published_path")
+    return frame
