@@ -6,9 +6,9 @@ DBT := $(BIN)/dbt
 STAMP := $(VENV)/.installed
 DEMO := data/demo/customers.csv
 
-.PHONY: build install demo dbt-build docs test lint clean
+.PHONY: build install demo dbt-build reports report-pdf docs test lint clean
 
-build: install demo dbt-build
+build: install demo dbt-build reports
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,20 @@ dbt-build: install demo
 	mkdir -p warehouse
 	$(DBT) build
 
+# The reports (reports/*.ipynb) executed read-only against $SEGMENTS_DB and rendered to reports/html/.
+reports: install
+	$(BIN)/python reports/render.py html
+
+# The printed report: reports/pdf/segmentation_report.pdf (cover page, at most 15 pages) via headless Chromium.
+report-pdf: install
+	$(BIN)/python reports/render.py pdf
+
 docs: install
 	$(DBT) docs generate
 
 lint: install
-	$(BIN)/ruff check segwarehouse models_py tests
-	$(BIN)/ruff format --check segwarehouse models_py tests
+	$(BIN)/ruff check segwarehouse models_py tests reports
+	$(BIN)/ruff format --check segwarehouse models_py tests reports
 
 test: install lint
 	$(BIN)/pytest -q

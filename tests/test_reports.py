@@ -1,0 +1,218 @@
+"""The reports, end to end: every notebook runs on a small generated warehouse without an error or a
+warning, renders to HTML that needs no network, opens in headless Chromium, and the printed report has a
+cover page and at most 15 pages."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REPORTS = REPO / "reports"
+NOTEBOOKS = sorted(REPORTS.glob("[0-9][0-9]_*.ipynb"))
+
+pytestmark = pytest.mark.e2e
+
+
+def load_renderer():
+    spec = importlib.util.spec_from_file_location("report_render", REPORTS / "render.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+render = load_renderer()
+
+
+def dbt_executable() -> str:
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else "dbt"
+
+
+@pytest.fixture(scope="session")
+def report_warehouse(tmp_path_factory) -> Path:
+    """A private warehouse built from 3,000 generated customers (own DuckDB file, target and logs)."""
+    workdir = tmp_path_factory.mktemp("report_warehouse")
+    subprocess.run(
+        [sys.executable, "-m", "segwarehouse", "demo", "--customers", "3000", "--out", str(workdir)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    warehouse = workdir / "w.duckdb"
+    env = {**os.environ, "SEGMENTS_DB": str(warehouse), "DBT_LOG_PATH": str(workdir / "logs")}
+    variables = {"customers_path": str(workdir / "customers.csv"), "export_dir": str(workdir / "exports")}
+    result = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--vars",
+            json.dumps(variables),
+            "--target-path",
+            str(workdir / "target"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}"
+    return warehouse
+
+
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def rendered(report_warehouse, tmp_path_factory) -> dict:
+    """Every report executed against the warehouse and rendered, as `make reports` does."""
+    out = tmp_path_factory.mktemp("reports")
+    before = checksum(report_warehouse)
+    env = {**os.environ, "SEGMENTS_DB": str(report_warehouse)}
+    command = [
+        sys.executable,
+        str(REPORTS / "render.py"),
+        "html",
+        "--out",
+        str(out / "html"),
+        "--executed",
+        str(out / "executed"),
+    ]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    return {
+        "result": result,
+        "html": out / "html",
+        "executed": out / "executed",
+        "warehouse": report_warehouse,
+        "unchanged": checksum(report_warehouse) == before,
+        "out": out,
+    }
+
+
+def test_there_are_reports():
+    names = {path.stem for path in NOTEBOOKS}
+    assert {
+        "00_summary",
+        "01_data_quality",
+        "02_exploration",
+        "03_model_selection",
+        "04_separation",
+        "05_profiles",
+        "06_personas",
+    } <= names
+
+
+def test_notebooks_are_stored_without_outputs():
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), path.name
+
+
+def test_every_report_renders(rendered):
+    result = rendered["result"]
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+    for path in NOTEBOOKS:
+        assert (rendered["html"] / f"{path.stem}.html").stat().st_size > 10_000, path.name
+    assert (rendered["html"] / "index.html").exists()
+
+
+@pytest.mark.parametrize("notebook", [path.stem for path in NOTEBOOKS])
+def test_no_error_or_warning_in_the_outputs(rendered, notebook):
+    executed = nbformat.read(rendered["executed"] / f"{notebook}.ipynb", as_version=4)
+    problems = render.output_problems(executed)
+    assert not problems, "\n".join(problems)
+    # The reports query with jupysql: its %%sql cells ran.
+    assert any(cell.source.startswith("%%sql") for cell in executed.cells if cell.cell_type == "code")
+
+
+def test_the_reports_only_read_the_warehouse(rendered):
+    assert rendered["unchanged"], "rendering the reports changed the warehouse file"
+
+
+@pytest.mark.parametrize("notebook", [path.stem for path in NOTEBOOKS])
+def test_html_hides_code_and_needs_no_network(rendered, notebook):
+    page = (rendered["html"] / f"{notebook}.html").read_text(encoding="utf-8")
+    external = re.findall(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)=["']?(?:https?:)?//""", page)
+    assert not external, f"{notebook} loads from the network: {external[:3]}"
+    # No code: neither the Python nor the SQL of the cells is on the page.
+    assert "hl-ipython3" not in page and "from reportlib" not in page, "code cells are shown"
+    assert "%%sql" not in page
+    if "plotly" in page:
+        assert "plotly.js v" in page, "plotly.js must be embedded in the page"
+
+
+def test_sections_without_their_inputs_say_so(rendered):
+    # The generated warehouse has customers only: no transactions, events or countries.
+    page = (rendered["html"] / "02_exploration.html").read_text(encoding="utf-8")
+    assert "<b>RFM</b> is not shown" in page
+    assert "The funnel</b> is not shown" in page
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    binary = render.find_chromium()
+    if binary is None:
+        pytest.skip("Chromium is not installed (.ci/run installs it from the Debian packages)")
+    return binary
+
+
+@pytest.mark.parametrize("notebook", [path.stem for path in NOTEBOOKS])
+def test_each_report_opens_in_chromium(rendered, chromium, notebook):
+    from matplotlib.image import imread
+
+    png = render.screenshot(
+        rendered["html"] / f"{notebook}.html",
+        rendered["out"] / "screens" / f"{notebook}.png",
+        width=1280,
+        height=2000,
+    )
+    pixels = imread(png)[..., :3]
+    print(f"screenshot: {png}")
+    non_white = (pixels < 0.95).any(axis=-1).mean()
+    assert non_white > 0.03, f"{notebook}: the page looks empty ({non_white:.1%} non-white)"
+    assert np.unique(pixels.reshape(-1, 3), axis=0).shape[0] > 50, (
+        f"{notebook}: too few colours to be a report"
+    )
+
+
+def test_pdf_report_has_a_cover_and_at_most_15_pages(rendered, chromium):
+    pdf = rendered["out"] / "pdf" / "segmentation_report.pdf"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPORTS / "render.py"),
+            "pdf",
+            "--html",
+            str(rendered["html"]),
+            "--out",
+            str(pdf),
+        ],
+        cwd=REPO,
+        env={**os.environ, "SEGMENTS_DB": str(rendered["warehouse"])},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    pages = render.pdf_page_count(pdf)
+    assert 2 <= pages <= 15, pages
+    pdftotext = (
+        subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=False
+        )
+        if render.shutil.which("pdftotext")
+        else None
+    )
+    if pdftotext is not None:
+        assert "Customer segmentation report" in pdftotext.stdout
