@@ -55,9 +55,30 @@ def settings_from_config(config: Mapping[str, Any] | None) -> SelectionSettings:
     )
 
 
-def feature_matrix(relation: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def model_feature_names(selection: Any) -> list[str]:
+    """The model features, in priority order, from a relation shaped like int_feature_selection
+    (feature, priority, is_model_feature)."""
+    rows = selection.filter("is_model_feature").order("priority, feature").project("feature").fetchall()
+    names = [str(row[0]) for row in rows]
+    if not names:
+        raise ValueError(
+            "no model feature: every configured feature is constant or missing "
+            "(see int_feature_selection; set var model_features to features that vary)"
+        )
+    return names
+
+
+def feature_matrix(
+    relation: Any, features: list[str] | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(customer ids, float matrix, feature names) from a DuckDB relation whose first column is
-    customer_id and whose other columns are the standardized features."""
+    customer_id and whose other columns are the standardized features; only `features` (in that order)
+    when given."""
+    if features is not None:
+        missing = sorted(set(features) - set(relation.columns))
+        if missing:
+            raise ValueError(f"feature(s) {', '.join(missing)} not in the standardized feature table")
+        relation = relation.project(", ".join(["customer_id", *(f'"{name}"' for name in features)]))
     table = relation.arrow()
     if hasattr(table, "read_all"):
         table = table.read_all()
@@ -77,10 +98,27 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     frame["stability_floor"] = settings.stability_floor
     frame["min_segment_share"] = settings.min_segment_share
     columns = [
-        "algorithm", "k", "fit_sample_size", "silhouette", "calinski_harabasz", "davies_bouldin", "bic",
-        "inertia", "stability_ari", "smallest_segment_share", "noise_share", "consensus_rank",
-        "is_eligible", "ineligible_reason", "is_k_representative", "is_selected", "features_used",
-        "random_seed", "silhouette_tolerance", "stability_floor", "min_segment_share",
+        "algorithm",
+        "k",
+        "fit_sample_size",
+        "silhouette",
+        "calinski_harabasz",
+        "davies_bouldin",
+        "bic",
+        "inertia",
+        "stability_ari",
+        "smallest_segment_share",
+        "noise_share",
+        "consensus_rank",
+        "is_eligible",
+        "ineligible_reason",
+        "is_k_representative",
+        "is_selected",
+        "features_used",
+        "random_seed",
+        "silhouette_tolerance",
+        "stability_floor",
+        "min_segment_share",
     ]
     frame = frame[columns]
     frame["k"] = frame["k"].astype("int64")

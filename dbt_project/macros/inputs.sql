@@ -50,10 +50,36 @@
     {{ return(described.columns[0].values() | list) }}
 {% endmacro %}
 
+{#- Whether an input is given (its path var is set; for customers also the demo default). -#}
+{% macro input_is_present(input_name) %}
+    {{ return(input_path(input_name) is not none) }}
+{% endmacro %}
+
+{#- Whether a present input's file holds a (canonical) column, after the `<input>_columns` mapping.
+    Checked at run time; while dbt only parses, every column counts as present. -#}
+{% macro input_has_column(input_name, column) %}
+    {%- set path = input_path(input_name) -%}
+    {%- if path is none -%}{{ return(false) }}{%- endif -%}
+    {%- if not execute -%}{{ return(true) }}{%- endif -%}
+    {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
+    {{ return(mapping.get(column, column) in input_file_columns(input_name, path)) }}
+{% endmacro %}
+
 {#- Select the canonical columns of an input as text, with the row's position in the input.
-    required: canonical names that must be present; optional: read when present, NULL otherwise. -#}
+    required: canonical names that must be present; optional: read when present, NULL otherwise.
+    An absent input (its path var unset) is an empty relation with the same columns, so that any subset
+    of the inputs builds. -#}
 {% macro read_input(input_name, required_columns, optional_columns=[]) %}
     {%- set path = input_path(input_name) -%}
+    {%- if path is none %}
+    select
+        cast(null as bigint) as source_row_number,
+        cast(null as varchar) as source_file,
+        {%- for column in required_columns + optional_columns %}
+        cast(null as varchar) as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    where false
+    {%- else -%}
     {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
     {%- set available = input_file_columns(input_name, path) if execute else [] -%}
     {%- set present = [] -%}
@@ -79,6 +105,7 @@
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ file_reader(path) }}
+    {%- endif %}
 {% endmacro %}
 
 {#- Text to number: blanks are missing; anything that does not parse stays NULL here and is reported by
@@ -90,4 +117,23 @@
 {#- Customer ids are text. A float-written integer id (17850.0) is the same customer as 17850. -#}
 {% macro normalize_customer_id(column) -%}
     regexp_replace(nullif(trim({{ column }}), ''), '^([0-9]+)\.0+$', '\1')
+{%- endmacro %}
+
+{#- Text to timestamp. With var timestamp_format (a strptime format or a list of them, e.g.
+    '%m/%d/%Y %H:%M') those formats are tried first; then the ISO form (2011-12-09 12:50:00, a 'T'
+    separator, fractional seconds, a date alone). A UTC offset or zone name is ignored: the wall-clock
+    time as written is kept, which is what time-of-day features need. Unparseable text stays NULL and
+    the validation model reports it. -#}
+{% macro parse_timestamp(column) -%}
+    {%- set formats = var('timestamp_format', none) -%}
+    {%- set text = "nullif(trim(" ~ column ~ "), '')" -%}
+    {%- if formats is none or formats == [] -%}
+        try_cast({{ text }} as timestamp)
+    {%- else -%}
+        {%- set format_list = [formats] if formats is string else formats -%}
+        coalesce(
+            try_strptime({{ text }}, [{% for f in format_list %}{{ sql_string(f) }}{{ ", " if not loop.last }}{% endfor %}]),
+            try_cast({{ text }} as timestamp)
+        )
+    {%- endif -%}
 {%- endmacro %}

@@ -1,11 +1,12 @@
-{#- One row per customer: the cleaned behaviour features (feature units, missing values imputed), the
-    imputation flags, the derived ratios and the standardized values the model saw (suffix _z). -#}
-{%- set features = customer_features() -%}
-{%- set ratios = derived_ratios() -%}
+{#- One row per customer: every candidate feature in its own units (missing values filled by the
+    feature's rule, see int_customer_feature_values), the standardized values (suffix _z; the clustering
+    used those int_feature_selection marks as model features) and, per behaviour feature (counts, amounts,
+    days), the imputation flag is_<feature>_imputed. Columns follow the inputs and configured features. -#}
+{%- set specs = candidate_feature_specs() -%}
 
-with customers as (
+with feature_values as (
 
-    select * from {{ ref('int_customers_imputed') }}
+    select * from {{ ref('int_customer_feature_values') }}
 
 ),
 
@@ -15,25 +16,38 @@ standardized as (
 
 ),
 
+wide as (
+
+    select
+        customer_id,
+        {%- for spec in specs %}
+        max(case when feature = '{{ spec.name }}' then feature_value end) as {{ spec.name }},
+        {%- endfor %}
+        {%- for spec in specs if spec.kind == 'behaviour' %}
+        bool_or(case when feature = '{{ spec.name }}' then is_imputed end) as is_{{ spec.name }}_imputed,
+        {%- endfor %}
+
+    from feature_values
+    group by all
+
+),
+
 final as (
 
     select
-        customers.customer_id,
-        {%- for feature in features %}
-        customers.{{ feature }},
+        wide.customer_id,
+        {%- for spec in specs %}
+        wide.{{ spec.name }},
         {%- endfor %}
-        {%- for name, parts in ratios.items() %}
-        {{ ratio_expression(parts[0], parts[1], "customers") }} as {{ name }},
+        {%- for spec in specs %}
+        standardized.{{ spec.name }} as {{ spec.name }}_z,
         {%- endfor %}
-        {%- for feature in model_features() %}
-        standardized.{{ feature }} as {{ feature }}_z,
-        {%- endfor %}
-        {%- for feature in features %}
-        customers.is_{{ feature }}_imputed{{ "," if not loop.last }}
+        {%- for spec in specs if spec.kind == 'behaviour' %}
+        wide.is_{{ spec.name }}_imputed,
         {%- endfor %}
 
-    from customers
-    inner join standardized on customers.customer_id = standardized.customer_id
+    from wide
+    inner join standardized on wide.customer_id = standardized.customer_id
 
 )
 

@@ -1,5 +1,6 @@
-{#- One row per model feature: distribution in the feature's own units (after imputation, before
-    clipping), missing and clipped counts, the transform, the fences and the scaling parameters. -#}
+{#- One row per candidate feature: distribution in the feature's own units (after imputation, before
+    clipping), missing and clipped counts, the transform, the fences, the scaling parameters and whether
+    the clustering used it (int_feature_selection). -#}
 
 with feature_values as (
 
@@ -16,6 +17,12 @@ transforms as (
 scaling as (
 
     select * from {{ ref('int_feature_scaling') }}
+
+),
+
+selection as (
+
+    select * from {{ ref('int_feature_selection') }}
 
 ),
 
@@ -60,11 +67,12 @@ final as (
         transforms.upper_fence::double as upper_fence,
         scaling.scaling_center::double as scaling_center,
         scaling.scaling_scale::double as scaling_scale,
-        true as is_model_feature
+        selection.is_model_feature::boolean as is_model_feature
 
     from distribution
     inner join transforms on distribution.feature = transforms.feature
     inner join scaling on distribution.feature = scaling.feature
+    inner join selection on distribution.feature = selection.feature
 
 )
 

@@ -1,0 +1,77 @@
+{#- One row per customer with at least one accepted coupon redemption before the as-of date.
+      coupon_redemptions            redemptions
+      days_since_last_redemption    days from the date of the last redemption to as_of_date
+      distinct_coupons              distinct coupon_id redeemed (NULL without coupon_id)
+      coupon_discount_amount        sum of discount_amount (currency units; NULL without discount_amount)
+      coupon_redemptions_per_order  redemptions / frequency (orders, from the transactions input); NULL
+                                    when the customer has no valid purchase
+      coupon_discount_share         coupon_discount_amount / monetary (from the transactions input): the
+                                    discount value per unit of spend; NULL without either -#}
+
+with redemptions as (
+
+    select * from {{ ref('int_coupon_redemptions_validated') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+purchasers as (
+
+    select * from {{ ref('int_transaction_customer_features') }}
+
+),
+
+usable_redemptions as (
+
+    select
+        redemptions.*,
+        as_of.as_of_date
+
+    from redemptions
+    cross join as_of
+    where redemptions.is_accepted and redemptions.redeemed_at < as_of.as_of_date
+
+),
+
+per_customer as (
+
+    select
+        customer_id,
+        any_value(as_of_date) as as_of_date,
+        count(*) as coupon_redemptions,
+        case when count(coupon_id) > 0 then count(distinct coupon_id) end as distinct_coupons,
+        case when count(discount_amount) > 0 then sum(discount_amount) end as coupon_discount_amount,
+        min(redeemed_at) as first_redemption_at,
+        max(redeemed_at) as last_redemption_at
+
+    from usable_redemptions
+    group by all
+
+),
+
+final as (
+
+    select
+        per_customer.customer_id,
+        per_customer.coupon_redemptions,
+        date_diff('day', cast(per_customer.last_redemption_at as date), per_customer.as_of_date)
+            as days_since_last_redemption,
+        per_customer.distinct_coupons,
+        per_customer.coupon_discount_amount,
+        per_customer.coupon_redemptions / nullif(purchasers.frequency, 0) as coupon_redemptions_per_order,
+        per_customer.coupon_discount_amount / nullif(purchasers.monetary, 0) as coupon_discount_share,
+        per_customer.as_of_date,
+        per_customer.first_redemption_at,
+        per_customer.last_redemption_at
+
+    from per_customer
+    left join purchasers on per_customer.customer_id = purchasers.customer_id
+
+)
+
+select * from final

@@ -1,0 +1,192 @@
+{#- One row per customer with at least one accepted event before the as-of date: the clickstream features.
+    Counts: event_count, view_count, cart_count, remove_from_cart_count, purchase_count, other_event_count
+      (events by canonical type).
+    Conversion (0 when the denominator is 0; a purchase needs no logged cart event, so rates can exceed 1):
+      view_to_cart_rate = carts / views, cart_to_purchase_rate = purchases / carts,
+      view_to_purchase_rate = purchases / views, cart_removal_rate = cart removals / carts.
+    Sessions (see int_events_sessionized): session_count, purchase_session_count (sessions with a purchase),
+      events_per_session, views_per_session, avg_session_minutes and max_session_minutes (first to last
+      event of a session, minutes), bounce_session_share (sessions with one event / sessions),
+      cart_session_share, purchase_session_share (sessions with a cart add / a purchase, / sessions).
+    Time: active_days (distinct event dates), events_per_active_day, sessions_per_active_day,
+      days_since_last_event and days_since_first_event (event date to as_of_date, days),
+      avg_days_between_sessions ((last session start - first session start) / (sessions - 1), days; 0 with
+      one session), night_share (00-05 h), morning_share (06-11 h), afternoon_share (12-17 h),
+      evening_share (18-23 h), weekend_share (Saturday and Sunday), as shares of events, by the wall-clock
+      time written.
+    Products (NULL without product_id / category): distinct_event_products (any event), distinct_products_viewed,
+      distinct_products_purchased, distinct_categories.
+    Spend (NULL without price; currency units): purchase_value and cart_value (sum of price over purchase /
+      cart events), avg_purchase_price and avg_viewed_price (mean price over purchase / view events, 0
+      without such events). -#}
+
+with events as (
+
+    select * from {{ ref('int_events_sessionized') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+usable_events as (
+
+    select
+        events.*,
+        as_of.as_of_date
+
+    from events
+    cross join as_of
+    where events.event_ts < as_of.as_of_date
+
+),
+
+available_columns as (
+
+    select
+        count(product_id) > 0 as has_product_id,
+        count(category) > 0 as has_category,
+        count(price) > 0 as has_price
+
+    from usable_events
+
+),
+
+sessions as (
+
+    select
+        customer_id,
+        session_key,
+        count(*) as events,
+        count(*) filter (where event_type = 'view') as views,
+        bool_or(event_type = 'cart') as has_cart,
+        bool_or(event_type = 'purchase') as has_purchase,
+        date_diff('second', min(event_ts), max(event_ts)) / 60.0 as session_minutes,
+        min(event_ts) as session_started_at
+
+    from usable_events
+    group by all
+
+),
+
+session_statistics as (
+
+    select
+        customer_id,
+        count(*) as session_count,
+        count(*) filter (where has_purchase) as purchase_session_count,
+        avg(session_minutes) as avg_session_minutes,
+        max(session_minutes) as max_session_minutes,
+        avg((events = 1)::integer) as bounce_session_share,
+        avg(has_cart::integer) as cart_session_share,
+        avg(has_purchase::integer) as purchase_session_share,
+        case
+            when count(*) > 1
+                then date_diff('second', min(session_started_at), max(session_started_at))
+                    / 86400.0 / (count(*) - 1)
+            else 0
+        end as avg_days_between_sessions
+
+    from sessions
+    group by all
+
+),
+
+event_statistics as (
+
+    select
+        customer_id,
+        any_value(as_of_date) as as_of_date,
+        count(*) as event_count,
+        count(*) filter (where event_type = 'view') as view_count,
+        count(*) filter (where event_type = 'cart') as cart_count,
+        count(*) filter (where event_type = 'remove_from_cart') as remove_from_cart_count,
+        count(*) filter (where event_type = 'purchase') as purchase_count,
+        count(*) filter (where event_type = 'other') as other_event_count,
+        count(distinct cast(event_ts as date)) as active_days,
+        avg((hour(event_ts) between 0 and 5)::integer) as night_share,
+        avg((hour(event_ts) between 6 and 11)::integer) as morning_share,
+        avg((hour(event_ts) between 12 and 17)::integer) as afternoon_share,
+        avg((hour(event_ts) between 18 and 23)::integer) as evening_share,
+        avg((dayofweek(event_ts) in (0, 6))::integer) as weekend_share,
+        count(distinct product_id) as distinct_event_products,
+        count(distinct product_id) filter (where event_type = 'view') as distinct_products_viewed,
+        count(distinct product_id) filter (where event_type = 'purchase') as distinct_products_purchased,
+        count(distinct category) as distinct_categories,
+        coalesce(sum(price) filter (where event_type = 'purchase'), 0) as purchase_value,
+        coalesce(sum(price) filter (where event_type = 'cart'), 0) as cart_value,
+        coalesce(avg(price) filter (where event_type = 'purchase'), 0) as avg_purchase_price,
+        coalesce(avg(price) filter (where event_type = 'view'), 0) as avg_viewed_price,
+        min(event_ts) as first_event_at,
+        max(event_ts) as last_event_at
+
+    from usable_events
+    group by all
+
+),
+
+final as (
+
+    select
+        event_statistics.customer_id,
+        event_statistics.event_count,
+        event_statistics.view_count,
+        event_statistics.cart_count,
+        event_statistics.remove_from_cart_count,
+        event_statistics.purchase_count,
+        event_statistics.other_event_count,
+        {{ ratio_expression('event_statistics.cart_count', 'event_statistics.view_count') }} as view_to_cart_rate,
+        {{ ratio_expression('event_statistics.purchase_count', 'event_statistics.cart_count') }}
+            as cart_to_purchase_rate,
+        {{ ratio_expression('event_statistics.purchase_count', 'event_statistics.view_count') }}
+            as view_to_purchase_rate,
+        {{ ratio_expression('event_statistics.remove_from_cart_count', 'event_statistics.cart_count') }}
+            as cart_removal_rate,
+        session_statistics.session_count,
+        session_statistics.purchase_session_count,
+        event_statistics.event_count / session_statistics.session_count as events_per_session,
+        event_statistics.view_count / session_statistics.session_count as views_per_session,
+        session_statistics.avg_session_minutes,
+        session_statistics.max_session_minutes,
+        session_statistics.bounce_session_share,
+        session_statistics.cart_session_share,
+        session_statistics.purchase_session_share,
+        event_statistics.active_days,
+        event_statistics.event_count / event_statistics.active_days as events_per_active_day,
+        session_statistics.session_count / event_statistics.active_days as sessions_per_active_day,
+        date_diff('day', cast(event_statistics.last_event_at as date), event_statistics.as_of_date)
+            as days_since_last_event,
+        date_diff('day', cast(event_statistics.first_event_at as date), event_statistics.as_of_date)
+            as days_since_first_event,
+        session_statistics.avg_days_between_sessions,
+        event_statistics.night_share,
+        event_statistics.morning_share,
+        event_statistics.afternoon_share,
+        event_statistics.evening_share,
+        event_statistics.weekend_share,
+        case when available_columns.has_product_id then event_statistics.distinct_products_viewed end
+            as distinct_products_viewed,
+        case when available_columns.has_product_id then event_statistics.distinct_products_purchased end
+            as distinct_products_purchased,
+        case when available_columns.has_product_id then event_statistics.distinct_event_products end
+            as distinct_event_products,
+        case when available_columns.has_category then event_statistics.distinct_categories end
+            as distinct_categories,
+        case when available_columns.has_price then event_statistics.purchase_value end as purchase_value,
+        case when available_columns.has_price then event_statistics.cart_value end as cart_value,
+        case when available_columns.has_price then event_statistics.avg_purchase_price end as avg_purchase_price,
+        case when available_columns.has_price then event_statistics.avg_viewed_price end as avg_viewed_price,
+        event_statistics.as_of_date,
+        event_statistics.first_event_at,
+        event_statistics.last_event_at
+
+    from event_statistics
+    inner join session_statistics on event_statistics.customer_id = session_statistics.customer_id
+    cross join available_columns
+
+)
+
+select * from final

@@ -1,0 +1,110 @@
+{#- One row per customer with at least one valid purchase line before the as-of date: the RFM features.
+      recency_days         days from the date of the last valid purchase to as_of_date (>= 1 by default)
+      frequency            distinct order_id among valid purchase lines (orders)
+      monetary             sum of quantity x unit_price over valid purchase lines (currency units)
+      avg_order_value      monetary / frequency (currency units per order)
+      tenure_days          days from the date of the first valid purchase to as_of_date
+      returned_value       sum of |quantity| x unit_price over accepted return lines (currency units)
+      return_rate          returned_value / monetary (above 1 when returns refer to purchases made before
+                           the data starts)
+      distinct_products    distinct product_id among valid purchase lines (NULL without product_id)
+      discount_value_share sum of discount_amount / monetary over valid purchase lines (NULL without
+                           discount_amount)
+      main_country         country with the most valid purchase lines; ties: the higher value, then the
+                           alphabetically first (NULL without country)
+    Lines on or after as_of_date are not used. -#}
+
+with lines as (
+
+    select * from {{ ref('int_transaction_lines_validated') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('int_as_of_date') }}
+
+),
+
+usable_lines as (
+
+    select
+        lines.*,
+        as_of.as_of_date
+
+    from lines
+    cross join as_of
+    where lines.is_accepted and lines.order_ts < as_of.as_of_date
+
+),
+
+purchases as (
+
+    select
+        customer_id,
+        any_value(as_of_date) as as_of_date,
+        count(distinct order_id) as frequency,
+        sum(quantity * unit_price) as monetary,
+        case when count(product_id) > 0 then count(distinct product_id) end as distinct_products,
+        case when count(discount_amount) > 0 then sum(discount_amount) end as discount_amount,
+        min(order_ts) as first_purchase_at,
+        max(order_ts) as last_purchase_at
+
+    from usable_lines
+    where line_type = 'purchase'
+    group by all
+
+),
+
+returns as (
+
+    select
+        customer_id,
+        sum(line_value) as returned_value
+
+    from usable_lines
+    where line_type = 'return'
+    group by all
+
+),
+
+countries as (
+
+    select
+        customer_id,
+        country
+
+    from usable_lines
+    where line_type = 'purchase' and country is not null
+    group by customer_id, country
+    qualify row_number() over (
+        partition by customer_id order by count(*) desc, sum(line_value) desc, country
+    ) = 1
+
+),
+
+final as (
+
+    select
+        purchases.customer_id,
+        countries.country as main_country,
+        date_diff('day', cast(purchases.last_purchase_at as date), purchases.as_of_date) as recency_days,
+        purchases.frequency,
+        purchases.monetary,
+        purchases.monetary / purchases.frequency as avg_order_value,
+        date_diff('day', cast(purchases.first_purchase_at as date), purchases.as_of_date) as tenure_days,
+        coalesce(returns.returned_value, 0) as returned_value,
+        coalesce(returns.returned_value, 0) / purchases.monetary as return_rate,
+        purchases.distinct_products,
+        purchases.discount_amount / purchases.monetary as discount_value_share,
+        purchases.as_of_date,
+        purchases.first_purchase_at,
+        purchases.last_purchase_at
+
+    from purchases
+    left join returns on purchases.customer_id = returns.customer_id
+    left join countries on purchases.customer_id = countries.customer_id
+
+)
+
+select * from final

@@ -1,0 +1,49 @@
+"""The clustering models read only the model features that int_feature_selection keeps."""
+
+import duckdb
+import numpy as np
+import pytest
+
+from segwarehouse.dbt_bridge import feature_matrix, model_feature_names
+
+
+@pytest.fixture
+def connection():
+    with duckdb.connect() as con:
+        con.execute(
+            """
+            create table selection as
+            select * from (values
+                ('frequency', 2, true), ('recency_days', 1, true), ('monetary', 3, false),
+                ('return_rate', null, false)
+            ) as t (feature, priority, is_model_feature);
+            create table standardized as
+            select * from (values ('a', 1.0, -1.0, 0.5, 9.0), ('b', -1.0, 1.0, -0.5, 9.0))
+                as t (customer_id, frequency, recency_days, monetary, return_rate);
+            """
+        )
+        yield con
+
+
+def test_model_feature_names_follow_priority(connection):
+    assert model_feature_names(connection.table("selection")) == ["recency_days", "frequency"]
+
+
+def test_feature_matrix_keeps_only_the_model_features_in_their_order(connection):
+    ids, matrix, names = feature_matrix(connection.table("standardized"), ["recency_days", "frequency"])
+    assert list(ids) == ["a", "b"]
+    assert names == ["recency_days", "frequency"]
+    np.testing.assert_array_equal(matrix, [[-1.0, 1.0], [1.0, -1.0]])
+    _, everything, all_names = feature_matrix(connection.table("standardized"))
+    assert all_names == ["frequency", "recency_days", "monetary", "return_rate"] and everything.shape == (
+        2,
+        4,
+    )
+
+
+def test_no_model_feature_or_an_unknown_one_is_a_clear_error(connection):
+    connection.execute("update selection set is_model_feature = false")
+    with pytest.raises(ValueError, match="no model feature"):
+        model_feature_names(connection.table("selection"))
+    with pytest.raises(ValueError, match="sessions"):
+        feature_matrix(connection.table("standardized"), ["sessions"])
