@@ -16,6 +16,8 @@ def model(dbt, session):
         dbt.ref("customer_features"),
         dbt.ref("rejected_rows"),
         dbt.ref("crm_exports"),
+        dbt.ref("customer_rfm"),
+        dbt.ref("input_quality"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
