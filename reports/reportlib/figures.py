@@ -157,6 +157,28 @@ def _grid(count: int, columns: int) -> tuple[int, int]:
     return math.ceil(count / columns), columns
 
 
+def _feature_panels(
+    features: Sequence[str],
+    labels: Mapping[str, str],
+    transforms: Mapping[str, str],
+    columns: int,
+    horizontal_spacing: float,
+    vertical_gap: float,
+) -> tuple[go.Figure, int, int]:
+    """One subplot per feature, titled with its label (and the log scale where the model used log1p).
+    Returns the figure and the numbers of rows and columns."""
+    rows, columns = _grid(len(features), columns)
+    titles = [labels[f] + (" (log scale)" if transforms.get(f) == "log1p" else "") for f in features]
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=titles,
+        horizontal_spacing=horizontal_spacing,
+        vertical_spacing=vertical_gap / max(rows, 1) if rows > 1 else 0.1,
+    )
+    return fig, rows, columns
+
+
 # --- Distributions ----------------------------------------------------------------------------------------
 
 
@@ -171,15 +193,7 @@ def histogram_grid(
     ticks: int = 6,
 ) -> go.Figure:
     """Small multiples: per feature, the share of customers per bin (bars) and its smoothed density (line)."""
-    rows, columns = _grid(len(features), columns)
-    titles = [labels[f] + (" (log scale)" if transforms.get(f) == "log1p" else "") for f in features]
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.06,
-        vertical_spacing=0.5 / max(rows, 1) if rows > 1 else 0.1,
-    )
+    fig, rows, columns = _feature_panels(features, labels, transforms, columns, 0.06, 0.5)
     for index, feature in enumerate(features):
         row, col = index // columns + 1, index % columns + 1
         data = bins[bins["feature"] == feature].sort_values("bin")
@@ -258,15 +272,7 @@ def segment_box_grid(
     ticks: int = 6,
 ) -> go.Figure:
     """Per feature a panel, per segment a box (quartiles and Tukey whiskers from SQL; outliers not drawn)."""
-    rows, columns = _grid(len(features), columns)
-    titles = [labels[f] + (" (log scale)" if transforms.get(f) == "log1p" else "") for f in features]
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.07,
-        vertical_spacing=0.45 / max(rows, 1) if rows > 1 else 0.1,
-    )
+    fig, rows, columns = _feature_panels(features, labels, transforms, columns, 0.07, 0.45)
     names = dict(zip(segments["segment_id"], segments["segment_name"], strict=True))
     for index, feature in enumerate(features):
         row, col = index // columns + 1, index % columns + 1
@@ -692,15 +698,7 @@ def overlaid_histograms(
     ticks: int = 6,
 ) -> go.Figure:
     """Per feature, each segment's distribution (share of the segment per bin) as a line."""
-    rows, columns = _grid(len(features), columns)
-    titles = [labels[f] + (" (log scale)" if transforms.get(f) == "log1p" else "") for f in features]
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=titles,
-        horizontal_spacing=0.08,
-        vertical_spacing=0.3 / max(rows, 1) if rows > 1 else 0.1,
-    )
+    fig, rows, columns = _feature_panels(features, labels, transforms, columns, 0.08, 0.3)
     names = dict(zip(segments["segment_id"], segments["segment_name"], strict=True))
     for index, feature in enumerate(features):
         row, col = index // columns + 1, index % columns + 1
