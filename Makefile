@@ -47,4 +47,4 @@ test: install lint
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf target logs exports warehouse/*.duckdb data/demo
+	rm -rf target logs exports warehouse/*.duckdb* data/demo reports/html reports/pdf
