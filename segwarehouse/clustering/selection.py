@@ -17,7 +17,7 @@ Forcing `k` and/or `algorithm` restricts the candidates that the rule may choose
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -92,7 +92,6 @@ class SelectionResult:
     candidates: pd.DataFrame
     chosen: FittedCandidate
     settings: SelectionSettings
-    notes: list[str] = field(default_factory=list)
 
 
 def minimum_customers(settings: SelectionSettings) -> int:
