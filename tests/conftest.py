@@ -64,8 +64,13 @@ class Warehouse:
             )
         return result
 
-    def query(self, sql: str):
-        with duckdb.connect(str(self.path), read_only=True) as connection:
+    @property
+    def working_path(self) -> Path:
+        """The file dbt builds into; it is published to `path` only by a build that reaches the end."""
+        return self.path.with_name(self.path.name + ".build")
+
+    def query(self, sql: str, published: bool = True):
+        with duckdb.connect(str(self.path if published else self.working_path), read_only=True) as connection:
             return connection.sql(sql).df()
 
 
