@@ -1,12 +1,35 @@
 {#- The behaviour features of the customer table and the derived ratios that can be computed from them. -#}
 
+{#- Var customer_features: names that become column names, so each must be a plain identifier. -#}
 {% macro customer_features() %}
-    {{ return(var('customer_features')) }}
+    {%- set features = var('customer_features') -%}
+    {%- set features = [features] if features is string else features -%}
+    {%- if features is none or features is mapping or features is not iterable or features | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "var customer_features must be a list of column names, got '" ~ var('customer_features') ~ "'") }}
+    {%- endif -%}
+    {%- for feature in features -%}
+        {%- do checked_identifier(feature, "var customer_features names") -%}
+        {%- if feature == 'customer_id' -%}
+            {{ exceptions.raise_compiler_error("var customer_features names customer_id, which is the id, not a feature") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(features | list) }}
 {% endmacro %}
 
 {% macro derived_ratios() %}
     {%- set ratios = {} -%}
-    {%- for name, parts in (var('derived_ratios') or {}).items() -%}
+    {%- set configured = var('derived_ratios') or {} -%}
+    {%- if configured is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "var derived_ratios must map a name to [numerator, denominator], got '" ~ configured ~ "'") }}
+    {%- endif -%}
+    {%- for name, parts in configured.items() -%}
+        {%- do checked_identifier(name, "var derived_ratios names") -%}
+        {%- if parts is string or parts is not iterable or parts | length != 2 -%}
+            {{ exceptions.raise_compiler_error(
+                "var derived_ratios maps " ~ name ~ " to '" ~ parts ~ "'; give [numerator, denominator]") }}
+        {%- endif -%}
         {%- if parts[0] in customer_features() and parts[1] in customer_features() -%}
             {%- do ratios.update({name: parts}) -%}
         {%- endif -%}

@@ -30,23 +30,96 @@
     "{{ name | string | replace('"', '""') }}"
 {%- endmacro %}
 
+{#- A name from a var that becomes a column name in SQL: a plain identifier, or a clear error.
+    what: how to name it in the message, e.g. "var customer_features names". -#}
+{% macro checked_identifier(name, what) %}
+    {%- if name is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) -%}
+        {{ exceptions.raise_compiler_error(
+            what ~ " '" ~ name ~ "', which is not a valid column name "
+            ~ "(letters, digits and underscores, not starting with a digit)") }}
+    {%- endif -%}
+    {{ return(name) }}
+{% endmacro %}
+
+{#- A numeric var pasted into SQL: a number, or a clear error (none allowed when allow_none). -#}
+{% macro number_var(name, allow_none=false) %}
+    {%- set value = var(name, none) -%}
+    {%- if value is none and allow_none -%}{{ return(none) }}{%- endif -%}
+    {%- set text = value | string | trim -%}
+    {%- if value is none or value is boolean
+            or not modules.re.match('^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$', text) -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a number, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(text) }}
+{% endmacro %}
+
+{#- The `<input>_columns` var: canonical name -> the file's column name. Every key must be a canonical
+    column of that input and every value a column name (text). -#}
+{% macro input_column_map(input_name, canonical_columns=none) %}
+    {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
+    {%- if mapping is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_columns must map canonical column names to the file's column names, got '"
+            ~ mapping ~ "'") }}
+    {%- endif -%}
+    {%- for key, value in mapping.items() -%}
+        {%- if canonical_columns is not none and key not in canonical_columns -%}
+            {{ exceptions.raise_compiler_error(
+                input_name ~ "_columns names '" ~ key ~ "', which is not a column of the " ~ input_name
+                ~ " input; canonical columns: " ~ (canonical_columns | join(', '))) }}
+        {%- endif -%}
+        {%- if value is not string or value | trim == '' -%}
+            {{ exceptions.raise_compiler_error(
+                input_name ~ "_columns maps '" ~ key ~ "' to '" ~ value ~ "'; give the file's column name as text") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(mapping) }}
+{% endmacro %}
+
+{#- The text encoding of an input's CSV file: var `<input>_encoding` (utf-8, utf-16 or latin-1) when set;
+    otherwise UTF-8 (a byte order mark is skipped), or latin-1 when an uncompressed CSV is not valid UTF-8.
+    Checked at run time. -#}
+{% macro input_encoding(input_name, path) %}
+    {%- set configured = var(input_name ~ '_encoding', none) -%}
+    {%- if configured is not none -%}
+        {%- set encoding = configured | string | lower | trim | replace('_', '-') -%}
+        {%- set encoding = {'utf8': 'utf-8', 'utf16': 'utf-16', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1'}.get(encoding, encoding) -%}
+        {%- if encoding not in ['utf-8', 'utf-16', 'latin-1'] -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ input_name ~ "_encoding is '" ~ configured ~ "'; supported: utf-8, utf-16, latin-1") }}
+        {%- endif -%}
+        {{ return(encoding) }}
+    {%- endif -%}
+    {%- if not execute or not (path | lower).endswith('.csv') -%}{{ return('utf-8') }}{%- endif -%}
+    {%- set invalid = run_query(
+        "select count(*) from read_blob(" ~ sql_string(path) ~ ") where try(decode(content)) is null"
+    ).columns[0].values()[0] -%}
+    {{ return('latin-1' if invalid > 0 else 'utf-8') }}
+{% endmacro %}
+
 {#- Table function reading the file as text: Parquet by extension, otherwise CSV (plain or gzipped; the
     delimiter, quoting and header are detected). -#}
-{% macro file_reader(path) -%}
+{% macro file_reader(path, encoding='utf-8') -%}
     {%- if (path | lower).endswith('.parquet') -%}
         read_parquet({{ sql_string(path) }}, filename = true)
     {%- else -%}
-        read_csv({{ sql_string(path) }}, header = true, all_varchar = true, filename = true)
+        read_csv({{ sql_string(path) }}, header = true, all_varchar = true, filename = true
+                 {%- if encoding != 'utf-8' %}, encoding = {{ sql_string(encoding) }}{% endif %})
     {%- endif -%}
 {%- endmacro %}
 
-{#- Column names of the file, checked at run time: the file must exist and hold the mapped columns. -#}
+{#- Column names of the file, checked at run time: the file must exist, hold rows and be readable. -#}
 {% macro input_file_columns(input_name, path) %}
     {%- set matches = run_query("select count(*) from glob(" ~ sql_string(path) ~ ")").columns[0].values()[0] -%}
     {%- if matches == 0 -%}
         {{ exceptions.raise_compiler_error("file not found: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
     {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ file_reader(path)) -%}
+    {%- set reader = file_reader(path, input_encoding(input_name, path)) -%}
+    {%- set has_rows = run_query("select count(*) from (select 1 from " ~ reader ~ " limit 1)").columns[0].values()[0] -%}
+    {%- if has_rows == 0 -%}
+        {{ exceptions.raise_compiler_error(input_name ~ " input has no rows: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
+    {%- endif -%}
+    {%- set described = run_query("describe select * from " ~ reader) -%}
     {{ return(described.columns[0].values() | list) }}
 {% endmacro %}
 
@@ -61,7 +134,7 @@
     {%- set path = input_path(input_name) -%}
     {%- if path is none -%}{{ return(false) }}{%- endif -%}
     {%- if not execute -%}{{ return(true) }}{%- endif -%}
-    {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
+    {%- set mapping = input_column_map(input_name) -%}
     {{ return(mapping.get(column, column) in input_file_columns(input_name, path)) }}
 {% endmacro %}
 
@@ -80,7 +153,7 @@
         {%- endfor %}
     where false
     {%- else -%}
-    {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
+    {%- set mapping = input_column_map(input_name, required_columns + optional_columns) -%}
     {%- set available = input_file_columns(input_name, path) if execute else [] -%}
     {%- set present = [] -%}
     {%- for column in required_columns + optional_columns -%}
@@ -92,6 +165,10 @@
                 "required column " ~ column ~ " is missing from " ~ path
                 ~ (" (mapped to '" ~ file_column ~ "' by var " ~ input_name ~ "_columns)" if column in mapping else "")
                 ~ "; the file has: " ~ (available | reject('equalto', 'filename') | join(', '))) }}
+        {%- elif column in mapping -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ input_name ~ "_columns maps " ~ column ~ " to '" ~ file_column ~ "', which is not a column of "
+                ~ path ~ "; the file has: " ~ (available | reject('equalto', 'filename') | join(', '))) }}
         {%- endif -%}
     {%- endfor -%}
     select
@@ -104,7 +181,7 @@
         cast(null as varchar) as {{ column }}
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ file_reader(path) }}
+    from {{ file_reader(path, input_encoding(input_name, path)) }}
     {%- endif %}
 {% endmacro %}
 

@@ -10,6 +10,8 @@ from segwarehouse.dbt_bridge import (
 
 
 def model(dbt, session):
+    # Checked in SQL first: the clustering vars, enough customers, at least one feature that varies.
+    dbt.ref("int_clustering_preconditions")
     settings = settings_from_config(dbt.config.get("clustering_settings"))
     chosen = dbt.ref("int_segment_candidates").filter("is_selected").fetchone()
     chosen_columns = dbt.ref("int_segment_candidates").columns

@@ -10,6 +10,8 @@ from segwarehouse.dbt_bridge import (
 
 
 def model(dbt, session):
+    # Checked in SQL first: the clustering vars, enough customers, at least one feature that varies.
+    dbt.ref("int_clustering_preconditions")
     settings = settings_from_config(dbt.config.get("clustering_settings"))
     features = model_feature_names(dbt.ref("int_feature_selection"))
     _, matrix, features = feature_matrix(dbt.ref("int_customer_features_standardized"), features)

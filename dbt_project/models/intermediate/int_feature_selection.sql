@@ -6,7 +6,7 @@
         feature_correlation_threshold (default 0.9): the earlier, higher-priority feature is kept.
     A candidate that is not configured is computed and profiled but not used (reason 'not configured').
     With var feature_correlation_threshold null, nothing is pruned for correlation. -#}
-{%- set threshold = var('feature_correlation_threshold', 0.9) -%}
+{%- set threshold = number_var('feature_correlation_threshold', allow_none=true) -%}
 
 with recursive candidates as (
 

@@ -12,15 +12,30 @@ with feature_values as (
 
 ),
 
+scaled_values as (
+
+    -- Skewness does not depend on scale; dividing by the largest magnitude keeps the third powers in
+    -- range when a feature holds huge values (1e300).
+    select
+        feature,
+        feature_kind,
+        feature_value,
+        feature_value / nullif(max(abs(feature_value)) over (partition by feature), 0) as scaled_value
+
+    from feature_values
+
+),
+
 raw_statistics as (
 
     select
         feature,
         any_value(feature_kind) as feature_kind,
         min(feature_value) as min_value,
-        coalesce(skewness(feature_value), 0) as raw_skewness
+        -- A constant feature has no skewness (NaN, which would compare greater than any threshold): 0.
+        coalesce(case when isfinite(skewness(scaled_value)) then skewness(scaled_value) end, 0) as raw_skewness
 
-    from feature_values
+    from scaled_values
     group by all
 
 ),
@@ -34,7 +49,7 @@ rules as (
         case
             when feature_kind = 'behaviour'
                 and min_value >= 0
-                and raw_skewness > {{ var('log_transform_min_skewness') }}
+                and raw_skewness > {{ number_var('log_transform_min_skewness') }}
                 then 'log1p'
             else 'identity'
         end as transform
@@ -80,12 +95,12 @@ fences as (
         rules.raw_skewness,
         case
             when quantiles.p75 > quantiles.p25
-                then quantiles.p25 - {{ var('outlier_iqr_multiplier') }} * (quantiles.p75 - quantiles.p25)
+                then quantiles.p25 - {{ number_var('outlier_iqr_multiplier') }} * (quantiles.p75 - quantiles.p25)
             else quantiles.p01
         end as lower_fence,
         case
             when quantiles.p75 > quantiles.p25
-                then quantiles.p75 + {{ var('outlier_iqr_multiplier') }} * (quantiles.p75 - quantiles.p25)
+                then quantiles.p75 + {{ number_var('outlier_iqr_multiplier') }} * (quantiles.p75 - quantiles.p25)
             else quantiles.p99
         end as upper_fence
 

@@ -4,7 +4,7 @@
     The match score is the mean z-score in the signature's direction. A persona names a segment when the
     match is the best for both (mutual best), so no name is given twice. A segment without a persona is
     named after its two strongest traits, e.g. "Many clicks · Few purchases". -#}
-{%- set min_z = var('persona_min_z') -%}
+{%- set min_z = number_var('persona_min_z') -%}
 
 with statistics as (
 

@@ -26,13 +26,25 @@ selection as (
 
 ),
 
+scaled_values as (
+
+    -- Mean and standard deviation are computed on values divided by the feature's largest magnitude,
+    -- then scaled back, so that huge values (1e300) cannot overflow the sums of squares.
+    select
+        *,
+        coalesce(nullif(max(abs(feature_value)) over (partition by feature), 0), 1) as magnitude
+
+    from feature_values
+
+),
+
 distribution as (
 
     select
         feature,
         count(*) as customers,
-        avg(feature_value) as mean_value,
-        coalesce(stddev_pop(feature_value), 0) as stddev_value,
+        avg(feature_value / magnitude) * any_value(magnitude) as mean_value,
+        coalesce(stddev_pop(feature_value / magnitude), 0) * any_value(magnitude) as stddev_value,
         min(feature_value) as min_value,
         quantile_cont(feature_value, 0.25) as p25_value,
         median(feature_value) as median_value,
@@ -41,7 +53,7 @@ distribution as (
         count(*) filter (where is_imputed) as null_count,
         count(*) filter (where is_clipped) as clipped_count
 
-    from feature_values
+    from scaled_values
     group by all
 
 ),

@@ -4,7 +4,7 @@
     session_timeout_minutes (default 30) pass between two consecutive events (a gap of exactly the timeout
     stays in the session). session_key identifies the session within the customer ('id:<session_id>' or
     'gap:<n>'); session_number numbers the customer's sessions 1, 2, ... by their first event. -#}
-{%- set timeout_minutes = var('session_timeout_minutes', 30) -%}
+{%- set timeout_minutes = number_var('session_timeout_minutes') -%}
 
 with events as (
 

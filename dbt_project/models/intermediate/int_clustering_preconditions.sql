@@ -1,0 +1,39 @@
+{#- One row: what the clustering is about to see. Built before the Python models (they depend on it), it
+    stops the build with one clear message, and no Python traceback, when the clustering vars are invalid,
+    when there are too few customers for the largest k tried, or when no feature varies. -#}
+{%- set settings = clustering_settings() -%}
+{%- set needed = minimum_customers(settings) -%}
+
+{%- if execute -%}
+    {%- set counts = run_query(
+        "select (select count(*) from " ~ ref('int_customer_features_standardized') ~ "), "
+        ~ "(select count(*) from " ~ ref('int_feature_selection') ~ " where is_model_feature)"
+    ).rows[0] -%}
+    {%- if counts[0] < needed -%}
+        {{ exceptions.raise_compiler_error(
+            "too few customers (" ~ counts[0] ~ "): at least " ~ needed ~ " are needed (ten per segment of the "
+            ~ "largest k tried; lower var k_max or n_segments, or give more customers)") }}
+    {%- endif -%}
+    {%- if counts[1] == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "no model feature: every configured feature is constant or missing "
+            ~ "(see int_feature_selection; set var model_features to features that vary)") }}
+    {%- endif -%}
+{%- endif %}
+
+with standardized as (
+
+    select * from {{ ref('int_customer_features_standardized') }}
+
+),
+
+selection as (
+
+    select * from {{ ref('int_feature_selection') }}
+
+)
+
+select
+    (select count(*) from standardized) as customer_count,
+    {{ needed }} as minimum_customers,
+    (select count(*) from selection where is_model_feature) as model_feature_count
