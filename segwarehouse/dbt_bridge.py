@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
-from segwarehouse.clustering.candidates import FittedCandidate
 from segwarehouse.clustering.selection import SelectionResult, SelectionSettings
+from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel
 
 
 def _optional(value: Any) -> str | None:
@@ -128,10 +127,94 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     return frame
 
 
-def assignments_table(ids: np.ndarray, matrix: np.ndarray, candidate: FittedCandidate) -> pd.DataFrame:
-    """One row per customer: segment_id (1 = largest segment) and how well the customer fits it."""
-    assigned = assign_customers(candidate, matrix)
-    segment_of = segment_ids_by_size(assigned["cluster"].to_numpy(), candidate.centroids)
-    assigned.insert(0, "segment_id", assigned["cluster"].map(segment_of).astype("int64"))
-    assigned.insert(0, "customer_id", ids)
-    return assigned.drop(columns="cluster")
+def latest_model_version(relation: Any) -> int | None:
+    """The highest model_version in a relation that has that column (None when it holds no row)."""
+    value = relation.aggregate("max(model_version)").fetchone()[0]
+    return None if value is None else int(value)
+
+
+def frozen_preprocessing(
+    relation: Any, version: int
+) -> tuple[list[str], dict[str, FeaturePreprocessing], dict]:
+    """(features in model order, their preprocessing, the training run's facts) of one model version, from
+    a relation shaped like int_frozen_preprocessing."""
+    table = (
+        relation.filter(f"model_version = {int(version)}")
+        .order("feature_position")
+        .project(
+            "feature, transform, lower_fence, upper_fence, scaling_center, scaling_scale, fill_value, "
+            "strftime(trained_at, '%Y-%m-%d %H:%M:%S.%f') as trained_at, training_fingerprint"
+        )
+        .fetchall()
+    )
+    if not table:
+        raise ValueError(f"no frozen preprocessing for model version {version}")
+    features = [row[0] for row in table]
+    preprocessing = {
+        row[0]: FeaturePreprocessing(
+            transform=row[1],
+            lower_fence=float(row[2]),
+            upper_fence=float(row[3]),
+            center=float(row[4]),
+            scale=float(row[5]),
+            fill_value=float(row[6]),
+        )
+        for row in table
+    }
+    return features, preprocessing, {"trained_at": table[0][7], "training_fingerprint": table[0][8]}
+
+
+def frozen_model_of_version(relation: Any, version: int | None = None) -> FrozenModel | None:
+    """A version (default: the latest) from a relation shaped like segment_models; None when empty."""
+    if version is None:
+        version = latest_model_version(relation)
+        if version is None:
+            return None
+    rows = relation.filter(f"model_version = {int(version)}")
+    values = rows.fetchone()
+    if values is None:
+        return None
+    row = dict(zip(rows.columns, values, strict=True))
+    # The structured parts are stored as <name>_json; they win over a scalar of the same name.
+    structured = {name.removesuffix("_json"): value for name, value in row.items() if name.endswith("_json")}
+    return FrozenModel.from_record({**row, **structured})
+
+
+def segment_models_row(frozen: FrozenModel, selected: Mapping[str, Any]) -> pd.DataFrame:
+    """The segment_models row of a newly trained version: the frozen record plus readable facts."""
+    record = frozen.to_record()
+    shifts = [shift for shift in frozen.centroid_shifts if shift is not None]
+    row = {
+        "model_version": record["model_version"],
+        "algorithm": record["algorithm"],
+        "k": record["k"],
+        "random_seed": record["random_seed"],
+        "previous_model_version": frozen.previous_version,
+        "training_customers": int(sum(frozen.training_customers)),
+        "matched_segments": len(shifts) if frozen.previous_version is not None else 0,
+        "new_segments": frozen.k - len(shifts) if frozen.previous_version is not None else frozen.k,
+        "max_centroid_shift": max(shifts) if shifts else None,
+        "far_distance": frozen.extras["far_distance"],
+        "silhouette": selected.get("silhouette"),
+        "stability_ari": selected.get("stability_ari"),
+        "trained_at": pd.Timestamp(record["trained_at"]),
+        "training_fingerprint": record["training_fingerprint"],
+    }
+    for key in (
+        "features",
+        "segment_ids",
+        "training_customers",
+        "centroid_shifts",
+        "centroids",
+        "preprocessing",
+        "mixture_parameters",
+        "drift_reference",
+        "extras",
+    ):
+        row[f"{key}_json"] = record[key]
+    frame = pd.DataFrame([row])
+    frame["previous_model_version"] = frame["previous_model_version"].astype("Int64")
+    frame["max_centroid_shift"] = frame["max_centroid_shift"].astype("float64")
+    frame["silhouette"] = frame["silhouette"].astype("float64")
+    frame["stability_ari"] = frame["stability_ari"].astype("float64")
+    return frame

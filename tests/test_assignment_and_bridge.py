@@ -4,7 +4,7 @@ import pytest
 
 from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
 from segwarehouse.clustering.candidates import FittedCandidate, fit_candidate
-from segwarehouse.dbt_bridge import assignments_table, feature_matrix, settings_from_config
+from segwarehouse.dbt_bridge import feature_matrix, settings_from_config
 
 CENTROIDS = np.array([[0.0, 0.0], [4.0, 0.0]])
 
@@ -82,17 +82,14 @@ def test_settings_from_config_rejects_bad_vars(change, message):
         settings_from_config({**config, **change})
 
 
-def test_feature_matrix_and_assignments_table_from_a_relation():
+def test_feature_matrix_from_a_relation_keeps_row_and_column_order():
     connection = duckdb.connect()
     relation = connection.sql("select * from (values ('b', 4.5, 0.0), ('a', 0.1, 0.0)) t(customer_id, x, y)")
     ids, matrix, names = feature_matrix(relation)
     assert ids.tolist() == ["b", "a"] and names == ["x", "y"]
-    table = assignments_table(ids, matrix, FittedCandidate("kmeans", 2, CENTROIDS))
-    assert table.columns.tolist() == [
-        "customer_id",
-        "segment_id",
-        "distance_to_centroid",
-        "confidence",
-        "silhouette",
-    ]
-    assert sorted(table["segment_id"]) == [1, 2]
+    np.testing.assert_allclose(matrix, [[4.5, 0.0], [0.1, 0.0]])
+    _, reordered, names = feature_matrix(relation, ["y", "x"])
+    assert names == ["y", "x"]
+    np.testing.assert_allclose(reordered, [[0.0, 4.5], [0.0, 0.1]])
+    with pytest.raises(ValueError, match="z"):
+        feature_matrix(relation, ["z"])

@@ -110,14 +110,19 @@ def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):
 
 def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
+    # Clustering vars take effect when a new model version is trained.
     warehouse.dbt(
-        "build", "--select", "int_segment_candidates+", extra_vars={"n_segments": 4, "algorithm": "kmeans"}
+        "build",
+        "--select",
+        "int_frozen_preprocessing+",
+        extra_vars={"n_segments": 4, "algorithm": "kmeans", "retrain": True},
     )
     chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
     assert (chosen["algorithm"].item(), chosen["k"].item()) == ("kmeans", 4)
     assert warehouse.query("select count(distinct segment_id) as n from customer_segments")["n"].item() == 4
     # Back to the automatic choice for the other tests sharing this warehouse.
-    warehouse.dbt("build", "--select", "int_segment_candidates+")
+    # A full refresh starts the model history over, as the other tests sharing this warehouse expect.
+    warehouse.dbt("build", "--full-refresh", "--select", "int_frozen_preprocessing+")
     assert warehouse.query("select k from model_selection where is_selected")["k"].item() == 3
 
 

@@ -1,17 +1,16 @@
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from segwarehouse.clustering.assignment import assign_customers
 from segwarehouse.clustering.candidates import fit_candidate
+from segwarehouse.dbt_bridge import frozen_model_of_version, segment_models_row
 from segwarehouse.lifecycle.drift import bin_shares, population_stability_index, training_bin_edges
-from segwarehouse.lifecycle.frozen_model import (
-    FeaturePreprocessing,
-    FrozenModel,
-    data_fingerprint,
-    mixture_parameters,
-)
-from segwarehouse.lifecycle.matching import match_segment_ids
+from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel, mixture_parameters
+from segwarehouse.lifecycle.matching import centroids_in_new_space, match_segment_ids
+from segwarehouse.lifecycle.scoring import feature_drift, score_customers
+from segwarehouse.lifecycle.training import freeze_trained_model
 
 
 def test_preprocessing_applies_transform_fences_and_scale():
@@ -22,6 +21,15 @@ def test_preprocessing_applies_transform_fences_and_scale():
     np.testing.assert_allclose(step.invert(step.apply(np.array([np.e - 1]))), [1.0])
     constant = FeaturePreprocessing("identity", -1, 1, 0.5, 0.0)
     np.testing.assert_array_equal(constant.apply(np.array([0.2, 7.0])), [0.0, 0.0])
+
+
+def test_preprocessing_fills_imputed_values_and_maps_back_to_feature_units():
+    step = FeaturePreprocessing(
+        "log1p", lower_fence=0.0, upper_fence=10.0, center=1.0, scale=2.0, fill_value=9.0
+    )
+    standardized = step.apply(np.array([3.0, 123.0]), is_imputed=np.array([False, True]))
+    np.testing.assert_allclose(standardized, [(np.log1p(3.0) - 1) / 2, (np.log1p(9.0) - 1) / 2])
+    np.testing.assert_allclose(step.to_feature_units(standardized), [3.0, 9.0])
 
 
 def frozen(algorithm: str = "kmeans") -> tuple[FrozenModel, pd.DataFrame]:
@@ -49,7 +57,7 @@ def frozen(algorithm: str = "kmeans") -> tuple[FrozenModel, pd.DataFrame]:
         centroids=candidate.centroids,
         segment_ids=[7, 9],
         trained_at="2026-01-01 00:00:00",
-        training_fingerprint=data_fingerprint(np.arange(600).astype(str), matrix),
+        training_fingerprint="0123456789abcdef",
         mixture=mixture_parameters(candidate.model) if algorithm == "gmm" else None,
     )
     return model, raw
@@ -69,15 +77,6 @@ def test_frozen_model_names_missing_features():
     model, raw = frozen()
     with pytest.raises(ValueError, match="not in the data: b"):
         model.standardize(raw[["a"]])
-
-
-def test_fingerprint_ignores_row_order_and_sees_changes():
-    ids = np.array(["x", "y", "z"])
-    matrix = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    assert data_fingerprint(ids, matrix) == data_fingerprint(ids[::-1], matrix[::-1])
-    changed = matrix.copy()
-    changed[1, 1] = 4.5
-    assert data_fingerprint(ids, matrix) != data_fingerprint(ids, changed)
 
 
 def test_matching_keeps_ids_of_close_clusters_and_numbers_new_ones():
@@ -103,3 +102,101 @@ def test_psi_is_zero_for_the_same_distribution_and_large_for_a_shift():
     assert len(edges) == 9 and np.allclose(expected, 0.1, atol=0.01)
     assert population_stability_index(expected, bin_shares(rng.normal(0, 1, 20_000), edges)) < 0.01
     assert population_stability_index(expected, bin_shares(rng.normal(1, 1, 20_000), edges)) > 0.25
+
+
+def test_centroids_translate_between_versions_through_feature_units():
+    old = {
+        "a": FeaturePreprocessing("log1p", -10, 10, center=1.0, scale=2.0),
+        "b": FeaturePreprocessing("identity", -10, 10, center=0.0, scale=1.0),
+    }
+    new = {
+        "a": FeaturePreprocessing("identity", -100, 100, center=5.0, scale=4.0),
+        "c": FeaturePreprocessing("identity", -10, 10, center=0.0, scale=1.0),
+    }
+    # Old centroid a = 0 standardized -> log1p value 1 -> e - 1 in units -> (e - 1 - 5) / 4 in the new space.
+    translated, columns = centroids_in_new_space(np.array([[0.0, 3.0]]), ["a", "b"], old, ["c", "a"], new)
+    assert columns == [1]
+    np.testing.assert_allclose(translated, [[(np.e - 1 - 5) / 4]])
+
+
+def blobs(seed: int, n: int = 400) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    sizes = [n, n // 2, n // 4]
+    centres = [(0.0, 0.0), (6.0, 0.0), (0.0, 6.0)]
+    return np.vstack(
+        [rng.normal(centre, 1.0, (size, 2)) for centre, size in zip(centres, sizes, strict=True)]
+    )
+
+
+IDENTITY = {name: FeaturePreprocessing("identity", -1e9, 1e9, 0.0, 1.0) for name in ("x", "y")}
+
+
+def train(
+    matrix: np.ndarray, seed: int, previous: FrozenModel | None = None, version: int = 1
+) -> FrozenModel:
+    return freeze_trained_model(
+        fit_candidate("kmeans", 3, matrix, seed=seed),
+        matrix,
+        ["x", "y"],
+        IDENTITY,
+        version=version,
+        random_seed=seed,
+        trained_at="2026-01-01 00:00:00",
+        training_fingerprint="f",
+        previous=previous,
+        max_match_distance=1.0,
+    )
+
+
+def test_first_version_numbers_segments_by_size_and_keeps_training_facts():
+    matrix = blobs(0)
+    model = train(matrix, seed=1)
+    assert sorted(model.training_customers, reverse=True) == [
+        model.training_customers[model.segment_ids.index(i)] for i in (1, 2, 3)
+    ]
+    assert sum(model.training_customers) == len(matrix) and model.centroid_shifts == [None] * 3
+    scored = score_customers(model, np.arange(len(matrix)), matrix)
+    # About 1% of the training customers are beyond the far distance, by construction.
+    assert scored["is_far_from_centroids"].mean() == pytest.approx(0.01, abs=0.005)
+    assert scored["segment_id"].value_counts().sort_index().tolist() == sorted(model.training_customers)[::-1]
+    assert set(model.drift_reference) == {"x", "y"} and len(model.drift_reference["x"]["shares"]) == 10
+
+
+def test_retrain_with_another_seed_keeps_every_id_and_new_clusters_get_new_ids():
+    matrix = blobs(0)
+    first = train(matrix, seed=1)
+    again = train(matrix[::-1], seed=99, previous=first, version=2)
+    assert again.previous_version == 1
+    for centroid, segment_id in zip(again.centroids, again.segment_ids, strict=True):
+        np.testing.assert_allclose(centroid, first.centroids[first.segment_ids.index(segment_id)], atol=0.05)
+    assert all(shift is not None and shift < 0.05 for shift in again.centroid_shifts)
+    # A cluster that appears far from every previous segment is new: it gets the next id.
+    moved = np.vstack([matrix[matrix[:, 1] < 3], np.random.default_rng(5).normal((-8, -8), 1, (150, 2))])
+    changed = train(moved, seed=1, previous=first, version=3)
+    assert max(changed.segment_ids) == 4 and None in changed.centroid_shifts
+
+
+def test_scoring_is_identical_after_a_round_trip_through_segment_models():
+    matrix = blobs(2)
+    model = train(matrix, seed=3)
+    connection = duckdb.connect()
+    row = segment_models_row(model, {"silhouette": 0.5, "stability_ari": 0.9})
+    connection.register("rows", row)
+    connection.execute("create table segment_models as select * from rows")
+    restored = frozen_model_of_version(connection.table("segment_models"))
+    pd.testing.assert_frame_equal(
+        score_customers(model, np.arange(len(matrix)), matrix),
+        score_customers(restored, np.arange(len(matrix)), matrix),
+    )
+    assert restored.drift_reference == model.drift_reference
+    assert restored.training_customers == model.training_customers
+
+
+def test_feature_drift_sees_a_shifted_feature_only():
+    matrix = blobs(4)
+    model = train(matrix, seed=3)
+    shifted = matrix.copy()
+    shifted[:, 1] += 2.0
+    drift = feature_drift(model, shifted).set_index("feature")["psi"]
+    assert drift["x"] < 0.05 and drift["y"] > 0.25
+    assert feature_drift(model, matrix)["psi"].max() == pytest.approx(0.0, abs=1e-12)

@@ -1,22 +1,13 @@
-"""Every customer assigned with the selected model (refitted identically from the same sample and seed)."""
+"""Every customer scored with the latest frozen model (segment_models), on features preprocessed exactly
+as at training (int_customer_features_scored)."""
 
-from segwarehouse.clustering.selection import fit_selected
-from segwarehouse.dbt_bridge import (
-    assignments_table,
-    feature_matrix,
-    model_feature_names,
-    settings_from_config,
-)
+from segwarehouse.dbt_bridge import feature_matrix, frozen_model_of_version
+from segwarehouse.lifecycle.scoring import score_customers
 
 
 def model(dbt, session):
-    # Checked in SQL first: the clustering vars, enough customers, at least one feature that varies.
-    dbt.ref("int_clustering_preconditions")
-    settings = settings_from_config(dbt.config.get("clustering_settings"))
-    chosen = dbt.ref("int_segment_candidates").filter("is_selected").fetchone()
-    chosen_columns = dbt.ref("int_segment_candidates").columns
-    selected = dict(zip(chosen_columns, chosen, strict=True))
-    features = model_feature_names(dbt.ref("int_feature_selection"))
-    ids, matrix, _ = feature_matrix(dbt.ref("int_customer_features_standardized"), features)
-    candidate = fit_selected(matrix, settings, selected["algorithm"], int(selected["k"]))
-    return assignments_table(ids, matrix, candidate)
+    frozen = frozen_model_of_version(dbt.ref("segment_models"))
+    if frozen is None:
+        raise ValueError("segment_models holds no model: run a full `dbt build` first")
+    ids, matrix, _ = feature_matrix(dbt.ref("int_customer_features_scored"), frozen.features)
+    return score_customers(frozen, ids, matrix)

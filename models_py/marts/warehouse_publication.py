@@ -18,6 +18,13 @@ def model(dbt, session):
         dbt.ref("crm_exports"),
         dbt.ref("customer_rfm"),
         dbt.ref("input_quality"),
+        dbt.ref("segment_models"),
+        dbt.ref("segment_model_centroids"),
+        dbt.ref("segment_history"),
+        dbt.ref("segment_runs"),
+        dbt.ref("segment_migrations"),
+        dbt.ref("segment_drift"),
+        dbt.ref("feature_drift"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))

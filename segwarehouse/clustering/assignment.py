@@ -14,6 +14,7 @@ def assign_customers(
     """Label every row of `matrix` and describe how well it fits its segment.
 
     Columns: `cluster` (the model's label), `distance_to_centroid` (Euclidean, standardized units),
+    `nearest_centroid_distance` (to the closest centroid: differs from the former only for the mixture),
     `confidence` (see FittedCandidate.membership) and `silhouette` - the simplified, centroid-based
     silhouette (b - a) / max(a, b) with a the distance to the own centroid and b to the nearest other one,
     which is O(n k) where the exact silhouette is O(n^2).
@@ -39,6 +40,7 @@ def assign_customers(
                 {
                     "cluster": labels.astype(np.int64),
                     "distance_to_centroid": own,
+                    "nearest_centroid_distance": distances.min(axis=1),
                     "confidence": np.clip(candidate.membership(batch), 0.0, 1.0),
                     "silhouette": silhouette,
                 }

@@ -3,7 +3,6 @@ customers exactly as the model was trained: the same transforms, fences and scal
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -16,16 +15,20 @@ from segwarehouse.clustering.candidates import FittedCandidate
 
 @dataclass(frozen=True)
 class FeaturePreprocessing:
-    """Training-time preprocessing of one feature: transform, clip to fences, standardize."""
+    """Training-time preprocessing of one feature: fill a missing value, transform, clip to fences,
+    standardize. The warehouse applies it in SQL (int_customer_features_scored); this is the reference."""
 
     transform: str
     lower_fence: float
     upper_fence: float
     center: float
     scale: float
+    fill_value: float = 0.0
 
-    def apply(self, values: np.ndarray) -> np.ndarray:
+    def apply(self, values: np.ndarray, is_imputed: np.ndarray | None = None) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
+        if is_imputed is not None:
+            values = np.where(np.asarray(is_imputed, dtype=bool), self.fill_value, values)
         if self.transform == "log1p":
             values = np.log1p(np.maximum(values, 0.0))
         elif self.transform != "identity":
@@ -38,6 +41,11 @@ class FeaturePreprocessing:
     def invert(self, standardized: np.ndarray) -> np.ndarray:
         """Standardized values back to the transformed (pre-scaling) scale."""
         return np.asarray(standardized, dtype=np.float64) * self.scale + self.center
+
+    def to_feature_units(self, standardized: np.ndarray) -> np.ndarray:
+        """Standardized values back to the feature's own units (undoing the transform too)."""
+        transformed = self.invert(standardized)
+        return np.expm1(transformed) if self.transform == "log1p" else transformed
 
 
 @dataclass
@@ -54,6 +62,13 @@ class FrozenModel:
     training_fingerprint: str
     mixture: dict[str, list] | None = None
     extras: dict[str, float] = field(default_factory=dict)
+    # Per segment (aligned with segment_ids): customers at training, and the distance its centroid moved
+    # from the matched segment of the previous version (None: first version, or a new segment).
+    training_customers: list[int] = field(default_factory=list)
+    centroid_shifts: list[float | None] = field(default_factory=list)
+    previous_version: int | None = None
+    # Drift reference: per feature, the training deciles' interior edges and the training share per bin.
+    drift_reference: dict[str, dict[str, list[float]]] = field(default_factory=dict)
 
     @property
     def k(self) -> int:
@@ -86,8 +101,12 @@ class FrozenModel:
             "preprocessing": json.dumps({f: vars(p) for f, p in self.preprocessing.items()}),
             "centroids": json.dumps(np.asarray(self.centroids).tolist()),
             "segment_ids": json.dumps(self.segment_ids),
-            "mixture_parameters": json.dumps(self.mixture) if self.mixture is not None else None,
+            "mixture_parameters": json.dumps(self.mixture),
             "extras": json.dumps(self.extras),
+            "training_customers": json.dumps(self.training_customers),
+            "centroid_shifts": json.dumps(self.centroid_shifts),
+            "previous_version": self.previous_version,
+            "drift_reference": json.dumps(self.drift_reference),
             "trained_at": self.trained_at,
             "training_fingerprint": self.training_fingerprint,
         }
@@ -111,7 +130,17 @@ class FrozenModel:
             training_fingerprint=record["training_fingerprint"],
             mixture=json.loads(mixture) if mixture else None,
             extras=json.loads(record.get("extras") or "{}"),
+            training_customers=json.loads(record.get("training_customers") or "[]"),
+            centroid_shifts=json.loads(record.get("centroid_shifts") or "[]"),
+            previous_version=_optional_int(record.get("previous_version")),
+            drift_reference=json.loads(record.get("drift_reference") or "{}"),
         )
+
+
+def _optional_int(value: object) -> int | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return int(value)
 
 
 def mixture_parameters(model: GaussianMixture) -> dict[str, list]:
@@ -133,12 +162,3 @@ def _mixture_from_parameters(parameters: dict[str, list]) -> GaussianMixture:
         [np.linalg.cholesky(np.linalg.inv(covariance)) for covariance in covariances]
     )
     return model
-
-
-def data_fingerprint(customer_ids: np.ndarray, matrix: np.ndarray) -> str:
-    """SHA-256 of the training data (ids and values, rounded to 9 decimals), independent of row order."""
-    order = np.argsort(np.asarray(customer_ids, dtype=str), kind="stable")
-    digest = hashlib.sha256()
-    digest.update("\n".join(np.asarray(customer_ids, dtype=str)[order]).encode())
-    digest.update(np.round(np.asarray(matrix, dtype=np.float64)[order], 9).tobytes())
-    return digest.hexdigest()

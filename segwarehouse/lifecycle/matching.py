@@ -36,3 +36,29 @@ def match_segment_ids(
             ids[new_index] = next_id
             next_id += 1
     return [int(i) for i in ids], distances
+
+
+def centroids_in_new_space(
+    previous_centroids: np.ndarray,
+    previous_features: list[str],
+    previous_preprocessing: dict,
+    new_features: list[str],
+    new_preprocessing: dict,
+) -> tuple[np.ndarray, list[int]]:
+    """The previous version's centroids expressed in the new version's standardized space.
+
+    A retrain refits the transforms and scaling, so the same segment has different coordinates in the two
+    versions. Each centroid is taken back to feature units with the previous preprocessing and
+    standardized again with the new one. Only features both versions use are comparable: returns the
+    translated centroids over those features and their column positions in the new feature list.
+    """
+    common = [feature for feature in new_features if feature in previous_features]
+    previous_centroids = np.asarray(previous_centroids, dtype=np.float64)
+    columns = []
+    for feature in common:
+        in_units = previous_preprocessing[feature].to_feature_units(
+            previous_centroids[:, previous_features.index(feature)]
+        )
+        columns.append(new_preprocessing[feature].apply(in_units))
+    translated = np.column_stack(columns) if columns else np.empty((len(previous_centroids), 0))
+    return translated, [new_features.index(feature) for feature in common]

@@ -9,9 +9,9 @@ with assignments as (
 
 ),
 
-personas as (
+segment_labels as (
 
-    select * from {{ ref('int_segment_personas') }}
+    select * from {{ ref('int_segment_labels') }}
 
 ),
 
@@ -80,14 +80,14 @@ final as (
     select
         assignments.customer_id::varchar as customer_id,
         assignments.segment_id::integer as segment_id,
-        personas.segment_name,
+        segment_labels.segment_name,
         distinguishing.distinguishing_features,
         assignments.distance_to_centroid::double as distance_to_centroid,
         assignments.confidence::double as confidence,
         assignments.silhouette::double as silhouette
 
     from assignments
-    inner join personas on assignments.segment_id = personas.segment_id
+    inner join segment_labels on assignments.segment_id = segment_labels.segment_id
     inner join distinguishing on assignments.customer_id = distinguishing.customer_id
 
 )

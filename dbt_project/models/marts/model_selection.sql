@@ -1,14 +1,17 @@
-{#- One row per clustering candidate (algorithm x k). -#}
+{#- One row per clustering candidate (algorithm x k) of the model version in use: the selection it was
+    trained with (int_segment_candidates keeps every version's). -#}
 
 with candidates as (
 
     select * from {{ ref('int_segment_candidates') }}
+    where model_version = (select max(model_version) from {{ ref('int_segment_candidates') }})
 
 ),
 
 final as (
 
     select
+        model_version::integer as model_version,
         algorithm::varchar as algorithm,
         k::integer as k,
         ineligible_reason::varchar as ineligible_reason,

@@ -6,9 +6,9 @@ with statistics as (
 
 ),
 
-personas as (
+segment_labels as (
 
-    select * from {{ ref('int_segment_personas') }}
+    select * from {{ ref('int_segment_labels') }}
 
 ),
 
@@ -16,7 +16,7 @@ final as (
 
     select
         statistics.segment_id::integer as segment_id,
-        personas.segment_name,
+        segment_labels.segment_name,
         statistics.feature,
         statistics.customers::bigint as customers,
         statistics.centroid_z::double as centroid_z,
@@ -26,7 +26,7 @@ final as (
         statistics.overall_median_value::double as overall_median_value
 
     from statistics
-    inner join personas on statistics.segment_id = personas.segment_id
+    inner join segment_labels on statistics.segment_id = segment_labels.segment_id
 
 )
 

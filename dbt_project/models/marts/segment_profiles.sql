@@ -10,9 +10,9 @@ with statistics as (
 
 ),
 
-personas as (
+segment_labels as (
 
-    select * from {{ ref('int_segment_personas') }}
+    select * from {{ ref('int_segment_labels') }}
 
 ),
 
@@ -45,20 +45,20 @@ wide as (
 final as (
 
     select
-        personas.segment_id::integer as segment_id,
-        personas.segment_name,
-        personas.segment_description,
-        personas.key_traits,
-        personas.suggested_action,
+        segment_labels.segment_id::integer as segment_id,
+        segment_labels.segment_name,
+        segment_labels.segment_description,
+        segment_labels.key_traits,
+        segment_labels.suggested_action,
         sizes.customers::bigint as customers,
         sizes.customers / sum(sizes.customers) over () as customer_share,
-        personas.persona_match_score,
-        personas.is_catalogue_persona,
+        segment_labels.persona_match_score,
+        segment_labels.is_catalogue_persona,
         wide.* exclude (segment_id)
 
-    from personas
-    inner join sizes on personas.segment_id = sizes.segment_id
-    inner join wide on personas.segment_id = wide.segment_id
+    from segment_labels
+    inner join sizes on segment_labels.segment_id = sizes.segment_id
+    inner join wide on segment_labels.segment_id = wide.segment_id
 
 )
 

@@ -1,0 +1,218 @@
+"""The segment lifecycle end to end: a frozen model scores new customers, ids and names stay put across
+reseeds and retrains, history and migrations record who moved, drift warns on a shifted input."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from segwarehouse.demo_data import generate_customers
+from tests.conftest import Warehouse, build_warehouse
+
+N_PERSONAS = 4
+BATCH = 5_000
+# k up to 6 is plenty for four personas and keeps the five training builds quick.
+CLUSTERING_VARS = {"k_max": 6}
+DRIFT_TESTS = {
+    "feature_psi_below_drift_threshold",
+    "segment_far_share_below_drift_threshold",
+    "centroid_shift_below_drift_threshold",
+}
+
+
+def customer_batch(seed: int, id_offset: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generated customers (raw rows with their flaws) and truth, ids moved up by id_offset."""
+    data = generate_customers(n_customers=BATCH, n_personas=N_PERSONAS, seed=seed)
+    raw, truth = data.customers.copy(), data.truth.copy()
+    for frame in (raw, truth):
+        frame["customer_id"] = (frame["customer_id"].astype(int) + id_offset).astype(str)
+    return raw, truth
+
+
+def write(raw: pd.DataFrame, path) -> None:
+    raw.to_csv(path, index=False, float_format="%.10g")
+
+
+def segments(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.query(
+        "select customer_id, segment_id, segment_name from customer_segments order by customer_id"
+    ).set_index("customer_id")
+
+
+def warned_tests(warehouse: Warehouse) -> set[str]:
+    results = json.loads((warehouse.target / "run_results.json").read_text())["results"]
+    return {result["unique_id"].split(".")[2] for result in results if result["status"] == "warn"}
+
+
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    """One warehouse taken through its life: first build, reseeded retrain, appended customers, a shifted
+    batch, a retrain on the changed data. Each step's marts are kept for the tests."""
+    workdir = tmp_path_factory.mktemp("lifecycle")
+    data_dir = workdir / "data"
+    data_dir.mkdir()
+    customers_path = data_dir / "customers.csv"
+    first_raw, first_truth = customer_batch(seed=11, id_offset=0)
+    write(first_raw, customers_path)
+    steps: dict[str, dict] = {}
+
+    def snapshot(name: str, warehouse: Warehouse) -> None:
+        steps[name] = {
+            "segments": segments(warehouse),
+            "models": warehouse.query("select * from segment_models order by model_version"),
+            "runs": warehouse.query("select * from segment_runs order by run_started_at"),
+            "migrations": warehouse.query("select * from segment_migrations"),
+            "feature_drift": warehouse.query("select * from feature_drift"),
+            "scored": warehouse.query("select * from intermediate.int_customer_features_scored"),
+            "warned": warned_tests(warehouse),
+        }
+
+    warehouse = build_warehouse(workdir, {"customers_path": str(customers_path), **CLUSTERING_VARS})
+    snapshot("first", warehouse)
+
+    warehouse.dbt("build", extra_vars={"retrain": True, "random_seed": 7})
+    snapshot("reseeded_retrain", warehouse)
+
+    second_raw, second_truth = customer_batch(seed=12, id_offset=1_000_000)
+    write(pd.concat([first_raw, second_raw]), customers_path)
+    warehouse.dbt("build")
+    snapshot("appended", warehouse)
+
+    shifted_raw, _ = customer_batch(seed=13, id_offset=2_000_000)
+    shifted_raw["avg_cart_value"] *= 6.0
+    write(pd.concat([first_raw, second_raw, shifted_raw]), customers_path)
+    warehouse.dbt("build")
+    snapshot("shifted", warehouse)
+
+    warehouse.dbt("build", extra_vars={"retrain": True})
+    snapshot("retrained", warehouse)
+
+    history = warehouse.query("select * from segment_history")
+    return {
+        "warehouse": warehouse,
+        "steps": steps,
+        "truth": pd.concat([first_truth, second_truth]).set_index("customer_id")["persona"],
+        "first_ids": set(first_truth["customer_id"]),
+        "second_ids": set(second_truth["customer_id"]),
+        "history": history,
+        "workdir": workdir,
+        "customers_path": customers_path,
+        "first_raw": first_raw,
+    }
+
+
+def test_a_fresh_build_with_another_seed_gives_the_same_ids_and_names(lifecycle, tmp_path):
+    write(lifecycle["first_raw"], tmp_path / "customers.csv")
+    reseeded = build_warehouse(
+        tmp_path / "reseeded",
+        {"customers_path": str(tmp_path / "customers.csv"), "random_seed": 7, **CLUSTERING_VARS},
+    )
+    pd.testing.assert_frame_equal(segments(reseeded), lifecycle["steps"]["first"]["segments"])
+
+
+def test_a_reseeded_retrain_matches_every_segment_and_keeps_ids_and_names(lifecycle):
+    first, retrained = lifecycle["steps"]["first"], lifecycle["steps"]["reseeded_retrain"]
+    models = retrained["models"]
+    assert models["model_version"].tolist() == [1, 2]
+    assert models["random_seed"].tolist() == [42, 7]
+    version_two = models.iloc[1]
+    assert version_two["previous_model_version"] == 1 and version_two["new_segments"] == 0
+    assert version_two["matched_segments"] == version_two["k"] == N_PERSONAS
+    pd.testing.assert_frame_equal(retrained["segments"], first["segments"])
+    # Nobody moved: the migrations between the two runs are the four segments staying put.
+    migrations = retrained["migrations"]
+    assert not migrations["is_move"].any() and migrations["customers"].sum() == len(first["segments"])
+    assert set(migrations["to_model_version"]) == {2} and set(migrations["from_model_version"]) == {1}
+
+
+def test_the_first_model_finds_the_personas(lifecycle):
+    first = lifecycle["steps"]["first"]["segments"]
+    truth = lifecycle["truth"].reindex(first.index)
+    assert adjusted_rand_score(truth, first["segment_id"]) >= 0.85
+
+
+def test_appended_customers_are_scored_without_refitting_and_old_customers_keep_their_segment(lifecycle):
+    before, after = lifecycle["steps"]["reseeded_retrain"], lifecycle["steps"]["appended"]
+    # No new version: the frozen preprocessing scored the new customers.
+    assert after["models"]["model_version"].tolist() == [1, 2]
+    old_ids = sorted(lifecycle["first_ids"] & set(before["segments"].index))
+    pd.testing.assert_frame_equal(after["segments"].loc[old_ids], before["segments"].loc[old_ids])
+    # Exactly the same standardized values for the old customers: nothing was refitted on the new data.
+    scored_before = before["scored"].set_index("customer_id").loc[old_ids]
+    scored_after = after["scored"].set_index("customer_id").loc[old_ids]
+    pd.testing.assert_frame_equal(scored_after, scored_before)
+    run = after["runs"].iloc[-1]
+    new_ids = sorted(lifecycle["second_ids"] & set(after["segments"].index))
+    assert (
+        run["new_customers"] == len(new_ids)
+        and run["customers_moved"] == 0
+        and not run["is_new_model_version"]
+    )
+
+
+def test_appended_customers_land_in_their_personas_segment(lifecycle):
+    after = lifecycle["steps"]["appended"]["segments"]
+    truth = lifecycle["truth"]
+    old = after.loc[sorted(lifecycle["first_ids"] & set(after.index))]
+    # Each segment stands for the persona most of its old customers have.
+    persona_of_segment = (
+        old.assign(persona=truth.reindex(old.index))
+        .groupby("segment_id")["persona"]
+        .agg(lambda p: p.mode()[0])
+    )
+    new = after.loc[sorted(lifecycle["second_ids"] & set(after.index))]
+    expected = truth.reindex(new.index)
+    assert (new["segment_id"].map(persona_of_segment) == expected).mean() >= 0.9
+    assert adjusted_rand_score(expected, new["segment_id"]) >= 0.8
+
+
+def test_migrations_record_the_new_customers(lifecycle):
+    migrations = lifecycle["steps"]["appended"]["migrations"]
+    arrivals = migrations[migrations["from_segment_id"].isna()]
+    assert arrivals["customers"].sum() == len(
+        lifecycle["second_ids"] & set(lifecycle["steps"]["appended"]["segments"].index)
+    )
+    assert arrivals["to_segment_name"].notna().all()
+    stayed = migrations[~migrations["is_move"]]
+    assert stayed["customers"].sum() == len(lifecycle["steps"]["reseeded_retrain"]["segments"])
+
+
+def test_drift_warns_on_a_shifted_input_and_not_before(lifecycle):
+    steps = lifecycle["steps"]
+    assert not (steps["first"]["warned"] | steps["appended"]["warned"]) & DRIFT_TESTS
+    assert "feature_psi_below_drift_threshold" in steps["shifted"]["warned"]
+    drift = steps["shifted"]["feature_drift"].set_index("feature")
+    assert drift.loc["avg_cart_value", "is_drifted"] and drift.loc["avg_cart_value", "psi"] > 0.25
+    assert drift.drop(index="avg_cart_value")["psi"].max() < 0.1
+    assert steps["appended"]["feature_drift"]["psi"].max() < 0.1
+
+
+def test_a_retrain_on_changed_data_matches_ids_and_history_records_every_period(lifecycle):
+    steps = lifecycle["steps"]
+    models = steps["retrained"]["models"]
+    assert models["model_version"].tolist() == [1, 2, 3]
+    latest = models.iloc[-1]
+    assert latest["previous_model_version"] == 2 and latest["training_customers"] == len(
+        steps["retrained"]["segments"]
+    )
+    # The personas are still there: every earlier segment is matched and keeps its name.
+    assert latest["matched_segments"] == N_PERSONAS
+    names_before = steps["shifted"]["segments"].groupby("segment_id")["segment_name"].first()
+    names_after = steps["retrained"]["segments"].groupby("segment_id")["segment_name"].first()
+    assert names_after.reindex(names_before.index).tolist() == names_before.tolist()
+    history = lifecycle["history"]
+    current = history[history["is_current"]]
+    assert current["customer_id"].is_unique and len(current) == len(steps["retrained"]["segments"])
+    assert set(current["model_version"]) == {3}
+    # Every run's state can be read back from the history.
+    runs = steps["retrained"]["runs"]
+    assert len(runs) == 5 and runs["is_new_model_version"].tolist() == [True, True, False, False, True]
+    ordered = history.sort_values(["customer_id", "valid_from"])
+    next_start = ordered.groupby("customer_id")["valid_from"].shift(-1)
+    closed = ordered["valid_to"].notna()
+    # Periods chain without gaps or overlaps: a closed row ends where the customer's next row starts.
+    assert (ordered.loc[closed, "valid_to"] == next_start[closed]).all()
+    assert next_start[~closed].isna().all()
