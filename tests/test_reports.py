@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -40,19 +41,9 @@ def dbt_executable() -> str:
     return str(local) if local.exists() else "dbt"
 
 
-@pytest.fixture(scope="session")
-def report_warehouse(tmp_path_factory) -> Path:
-    """A private warehouse built from 3,000 generated customers (own DuckDB file, target and logs)."""
-    workdir = tmp_path_factory.mktemp("report_warehouse")
-    subprocess.run(
-        [sys.executable, "-m", "segwarehouse", "demo", "--customers", "3000", "--out", str(workdir)],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    warehouse = workdir / "w.duckdb"
-    env = {**os.environ, "SEGMENTS_DB": str(warehouse), "DBT_LOG_PATH": str(workdir / "logs")}
-    variables = {"customers_path": str(workdir / "customers.csv"), "export_dir": str(workdir / "exports")}
+def build(workdir: Path, variables: dict) -> None:
+    """dbt build into the private warehouse workdir/w.duckdb (own target and logs)."""
+    env = {**os.environ, "SEGMENTS_DB": str(workdir / "w.duckdb"), "DBT_LOG_PATH": str(workdir / "logs")}
     result = subprocess.run(
         [
             dbt_executable(),
@@ -68,7 +59,41 @@ def report_warehouse(tmp_path_factory) -> Path:
         text=True,
     )
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-5000:]}\n{result.stderr[-2000:]}"
-    return warehouse
+
+
+@pytest.fixture(scope="session")
+def report_warehouses(tmp_path_factory) -> dict[str, Path]:
+    """A private warehouse built from 3,000 generated customers, twice: `first` is a copy taken after the
+    first build (one model version, one run); `final` is the warehouse after a second build that appends
+    300 new customers with six times the cart value and retrains (two model versions, migrations)."""
+    from segwarehouse.demo_data import generate_customers
+
+    workdir = tmp_path_factory.mktemp("report_warehouse")
+    subprocess.run(
+        [sys.executable, "-m", "segwarehouse", "demo", "--customers", "3000", "--out", str(workdir)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    warehouse = workdir / "w.duckdb"
+    customers = workdir / "customers.csv"
+    variables = {"customers_path": str(customers), "export_dir": str(workdir / "exports")}
+    build(workdir, variables)
+    first = workdir / "first_build.duckdb"
+    shutil.copyfile(warehouse, first)
+
+    columns = customers.read_text(encoding="utf-8").splitlines()[0].split(",")
+    arrivals = generate_customers(n_customers=300, n_personas=3, seed=8).customers
+    arrivals["customer_id"] = (arrivals["customer_id"].astype(int) + 1_000_000).astype(str)
+    arrivals["avg_cart_value"] *= 6.0
+    arrivals[columns].to_csv(customers, mode="a", header=False, index=False, float_format="%.10g")
+    build(workdir, {**variables, "retrain": True})
+    return {"first": first, "final": warehouse}
+
+
+@pytest.fixture(scope="session")
+def report_warehouse(report_warehouses) -> Path:
+    return report_warehouses["final"]
 
 
 def checksum(path: Path) -> str:
@@ -111,6 +136,7 @@ def test_there_are_reports():
         "04_separation",
         "05_profiles",
         "06_personas",
+        "07_lifecycle",
     } <= names
 
 
@@ -158,6 +184,57 @@ def test_sections_without_their_inputs_say_so(rendered):
     page = (rendered["html"] / "02_exploration.html").read_text(encoding="utf-8")
     assert "<b>RFM</b> is not shown" in page
     assert "The funnel</b> is not shown" in page
+
+
+def test_lifecycle_report_shows_the_versions_and_the_migrations(rendered):
+    import duckdb
+
+    page = (rendered["html"] / "07_lifecycle.html").read_text(encoding="utf-8")
+    with duckdb.connect(str(rendered["warehouse"]), read_only=True) as connection:
+        versions = connection.sql("select max(model_version) from segment_models").fetchone()[0]
+        stayed, new = connection.sql(
+            """
+            select
+                sum(customers) filter (where from_segment_id is not null and not is_move),
+                sum(customers) filter (where from_segment_id is null)
+            from segment_migrations
+            """
+        ).fetchone()
+    assert versions == 2
+    assert "v2 (in use)" in page and "Version 2 was trained" in page
+    # Migrations between the two runs: the retrain, the stays and the new customers, and the figure.
+    assert "a retrain: version 1 → 2" in page
+    assert f"{stayed:,} stayed</b>" in page and f"{new:,} customers are new</b>" in page
+    assert "From the previous run" in page
+    assert "What to do" in page
+    summary = (rendered["html"] / "00_summary.html").read_text(encoding="utf-8")
+    assert "Model and drift." in summary and "Version 2 (" in summary
+
+
+def test_lifecycle_report_on_a_first_build(report_warehouses, tmp_path):
+    """One model version and one run: the report says there is nothing to compare yet instead of drawing
+    empty charts."""
+    env = {**os.environ, "SEGMENTS_DB": str(report_warehouses["first"])}
+    command = [
+        sys.executable,
+        str(REPORTS / "render.py"),
+        "html",
+        "07_lifecycle",
+        "--out",
+        str(tmp_path / "html"),
+        "--executed",
+        str(tmp_path / "executed"),
+    ]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+    executed = nbformat.read(tmp_path / "executed" / "07_lifecycle.ipynb", as_version=4)
+    assert not render.output_problems(executed)
+    page = (tmp_path / "html" / "07_lifecycle.html").read_text(encoding="utf-8")
+    assert "Version 1 is the only version so far" in page
+    assert "This is the first run" in page and "From the previous run" not in page
+    assert "Every feature's PSI is 0" in page
+    assert "Version 1 has not been retrained" in page
+    assert "No drift: keep scoring with version 1." in page
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The reports' SQL builders and helpers on small in-memory tables: histograms, box statistics,
-correlations, the variance the segments explain, the tick and label helpers."""
+correlations, the variance the segments explain, the tick and label helpers, and the lifecycle report's
+reading of drift."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
 
-from reportlib import figures, sqlgen  # noqa: E402
+from reportlib import figures, lifecycle, sqlgen  # noqa: E402
 from reportlib.html import fmt_num  # noqa: E402
 from reportlib.warehouse import sample_sql, stratified_sample_sql  # noqa: E402
 
@@ -129,3 +130,109 @@ def test_number_and_label_formatting():
     assert fmt_num(0.256) == "0.26"
     assert figures.wrap("Discount share of purchases") == "Discount share<br>of purchases"
     assert figures.wrap("Purchases") == "Purchases"
+
+
+def lifecycle_frames(psi, far, shifts=(None, None), previous=None, new_segments=0):
+    """The frames lifecycle.assess reads, for two features and two segments."""
+    version = 1 if previous is None else 2
+    models = pd.DataFrame(
+        {
+            "model_version": [version],
+            "algorithm": ["kmeans"],
+            "k": [2],
+            "previous_model_version": [previous],
+            "matched_segments": [0 if previous is None else 2 - new_segments],
+            "new_segments": [2 if previous is None else new_segments],
+            "training_customers": [1_000],
+            "trained_at": [pd.Timestamp("2024-05-01 10:00")],
+        }
+    )
+    runs = pd.DataFrame(
+        {
+            "run_started_at": pd.to_datetime(["2024-05-01 10:00", "2024-05-02 10:00"]),
+            "model_version": [1, version],
+            "is_new_model_version": [True, previous is not None],
+            "customers_scored": [1_000, 1_100],
+            "new_customers": [1_000, 100],
+            "customers_moved": [0, 30],
+            "customers_gone": [0, 0],
+            "far_from_centroids_share": [0.01, 0.02],
+        }
+    )
+    feature_drift = pd.DataFrame({"feature": ["purchases", "ratio"], "psi": psi, "psi_threshold": 0.25})
+    segment_drift = pd.DataFrame(
+        {
+            "segment_id": [1, 2],
+            "segment_name": ["Savers", "Spenders"],
+            "far_from_centroids_share": far,
+            "centroid_shift": list(shifts),
+        }
+    )
+    return models, runs, feature_drift, segment_drift
+
+
+def test_psi_reading_and_drift_thresholds():
+    assert [lifecycle.psi_reading(v) for v in (0.0, 0.099, 0.1, 0.25, 0.26)] == [
+        "stable",
+        "stable",
+        "moderate",
+        "moderate",
+        "large",
+    ]
+    # The thresholds come from the build (stored beside the measures), else the documented defaults.
+    connection = duckdb.connect()
+    connection.execute("create table feature_drift as select 0.3 as psi_threshold")
+    connection.execute(
+        "create table segment_drift as select 0.07 as far_share_threshold, 0.9 as centroid_shift_threshold"
+    )
+    warehouse = lifecycle.Warehouse(connection, Path("in-memory"))
+    assert lifecycle.drift_thresholds(warehouse) == {
+        "drift_psi_threshold": 0.3,
+        "drift_far_share_threshold": 0.07,
+        "drift_centroid_shift_threshold": 0.9,
+    }
+    connection.execute("delete from feature_drift")
+    connection.execute("delete from segment_drift")
+    assert lifecycle.drift_thresholds(warehouse) == lifecycle.DEFAULT_THRESHOLDS
+
+
+def test_the_drift_assessment_follows_the_numbers():
+    thresholds = lifecycle.DEFAULT_THRESHOLDS
+    calm = lifecycle.assess(*lifecycle_frames([0.02, 0.05], [0.01, 0.02]), thresholds)
+    assert calm.level == "ok" and calm.verdict == "No drift: keep scoring with version 1."
+    assert "no retrain is needed" in calm.actions[0]
+
+    drifted = lifecycle.assess(
+        *lifecycle_frames([0.4, 0.15], [0.01, 0.02]), thresholds, {"purchases": "Buys"}
+    )
+    assert drifted.level == "retrain" and "1 feature drifted" in drifted.reason
+    assert "Buys (0.40)" in drifted.actions[0] and "retrain: true" in drifted.actions[0]
+    assert any("Moderate shift" in text and "ratio (0.15)" in text for text in drifted.observations)
+
+    far = lifecycle.assess(*lifecycle_frames([0.02, 0.05], [0.01, 0.09]), thresholds)
+    assert far.level == "retrain" and "Spenders (9.0%)" in far.actions[0]
+
+    retrained = lifecycle.assess(
+        *lifecycle_frames([0.0, 0.0], [0.01, 0.01], shifts=(0.1, 0.8), previous=1), thresholds
+    )
+    assert retrained.level == "watch" and "Spenders (0.80)" in retrained.actions[0]
+    assert any("30 customers" in text and "trained version 2" in text for text in retrained.observations)
+
+
+def test_previous_centre_in_the_current_versions_units():
+    centroids = pd.DataFrame(
+        {
+            "model_version": [1, 2],
+            "segment_id": [1, 1],
+            "segment_name": ["Savers", "Savers"],
+            "feature": ["purchases", "purchases"],
+            "centroid_z": [0.3, 1.0],
+            "centroid_value": [9.0, 20.0],
+        }
+    )
+    scaling = '{"purchases": {"transform": "log1p", "center": 1.0, "scale": 2.0}}'
+    moves = lifecycle.previous_in_current_space(centroids, scaling, version=2, previous=1)
+    row = moves.iloc[0]
+    assert row["centroid_z_previous"] == pytest.approx((math.log(10.0) - 1.0) / 2.0)
+    assert row["delta_z"] == pytest.approx(1.0 - (math.log(10.0) - 1.0) / 2.0)
+    assert (row["value_previous"], row["value"]) == (9.0, 20.0)

@@ -963,3 +963,344 @@ def funnel(stages: Sequence[str], values: Sequence[int], title: str) -> go.Figur
     )
     fig.update_layout(title=title, height=120 + 70 * len(stages))
     return fig
+
+
+# --- Lifecycle --------------------------------------------------------------------------------------------
+
+PSI_COLOURS = {"stable": "#54A24B", "moderate": "#F2A93B", "large": "#E45756", "unknown": "#9aa5b1"}
+
+
+def run_history(runs: pd.DataFrame, height: int = 380) -> go.Figure:
+    """Per run (columns run, run_started_at, model_version, is_new_model_version, new_customers,
+    customers_moved, customers_gone, far_from_centroids_share): the changes as stacked bars and the share
+    of customers far from every centroid as a line on the right axis; runs that trained a version marked."""
+    labels = [
+        f"run {int(r)}<br>{t:%m-%d %H:%M}" for r, t in zip(runs["run"], runs["run_started_at"], strict=True)
+    ]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for column, name, colour in (
+        ("new_customers", "new", PALETTE[0]),
+        ("customers_moved", "moved", PALETTE[1]),
+        ("customers_gone", "gone", "#9aa5b1"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=runs[column],
+                name=name,
+                marker_color=colour,
+                hovertemplate="%{x}: %{y:,} " + name + "<extra></extra>",
+            ),
+            secondary_y=False,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=100 * runs["far_from_centroids_share"],
+            name="far from every centroid (right axis)",
+            mode="lines+markers",
+            line=dict(color=PALETTE[3], width=2),
+            hovertemplate="%{x}: %{y:.1f}% far from every centroid<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    for label, version, trained in zip(
+        labels, runs["model_version"], runs["is_new_model_version"], strict=True
+    ):
+        if bool(trained):
+            fig.add_annotation(
+                x=label,
+                y=1.0,
+                yref="paper",
+                text=f"v{int(version)} trained",
+                showarrow=False,
+                yanchor="bottom",
+                font=dict(size=11, color="#2f6db3"),
+            )
+    fig.update_layout(
+        barmode="stack",
+        height=height,
+        margin=dict(t=70),
+        title="Changes per run",
+        legend=dict(orientation="h", y=-0.2, x=0, yanchor="top", traceorder="normal"),
+    )
+    fig.update_yaxes(title_text="customers", secondary_y=False)
+    fig.update_yaxes(
+        title_text="far from every centroid",
+        ticksuffix="%",
+        tickformat=".3~g",
+        tickmode="auto",
+        nticks=6,
+        rangemode="tozero",
+        showgrid=False,
+        secondary_y=True,
+    )
+    return fig
+
+
+def migration_heatmap(
+    counts: pd.DataFrame, title: str, height: int | None = None, row_share: bool = True
+) -> go.Figure:
+    """From (rows) -> to (columns) customers: the count in each cell, coloured by its share of the row
+    (where the customers of a from-segment went), so that staying on the diagonal reads as dark."""
+    values = counts.to_numpy(dtype=float)
+    totals = values.sum(axis=1, keepdims=True)
+    shares = np.divide(values, totals, out=np.zeros_like(values), where=totals > 0)
+    text = [
+        [("" if v == 0 else f"{int(v):,}<br>{100 * s:.1f}%") for v, s in zip(row, share_row, strict=True)]
+        for row, share_row in zip(values, shares, strict=True)
+    ]
+    hover = [
+        [
+            f"{counts.index[i]} → {counts.columns[j]}: {int(values[i, j]):,} customers "
+            f"({100 * shares[i, j]:.1f}% of the row)"
+            for j in range(values.shape[1])
+        ]
+        for i in range(values.shape[0])
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=100 * shares if row_share else values,
+            x=list(counts.columns),
+            y=list(counts.index),
+            zmin=0,
+            zmax=100 if row_share else None,
+            colorscale="Blues",
+            text=text,
+            texttemplate="%{text}",
+            hovertext=hover,
+            hoverinfo="text",
+            colorbar=dict(title="% of row", thickness=12),
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=height or 170 + 48 * len(counts),
+        yaxis=dict(autorange="reversed", title="at the previous run"),
+        xaxis=dict(title="at the latest run", side="bottom"),
+        margin=dict(l=10),
+    )
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def psi_bars(
+    drift: pd.DataFrame, labels: Mapping[str, str], readings: Sequence[str], threshold: float, height=None
+) -> go.Figure:
+    """Population stability index per feature (largest first), coloured by its reading, with the drift
+    threshold as a dashed line and the 0.1 'moderate' mark as a dotted one."""
+    names = [labels.get(f, f) for f in drift["feature"]]
+    fig = go.Figure(
+        go.Bar(
+            y=names,
+            x=drift["psi"],
+            orientation="h",
+            marker_color=[PSI_COLOURS.get(r, "#999") for r in readings],
+            text=[f"{p:.3f} · {r}" for p, r in zip(drift["psi"], readings, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: PSI %{x:.3f}<extra></extra>",
+        )
+    )
+    top = max(float(drift["psi"].max()) if len(drift) else 0.0, threshold) * 1.3
+    fig.add_vline(x=0.1, line=dict(color="#999", width=1, dash="dot"))
+    fig.add_vline(
+        x=threshold,
+        line=dict(color=PSI_COLOURS["large"], width=2, dash="dash"),
+        annotation_text=f"threshold {threshold:g}",
+        annotation_position="top",
+        annotation_font=dict(size=11, color=PSI_COLOURS["large"]),
+    )
+    fig.update_layout(
+        title="Population stability index per feature (today against training)",
+        xaxis=dict(title="PSI", range=[0, top]),
+        yaxis=dict(autorange="reversed"),
+        height=height or 140 + 34 * len(names),
+        margin=dict(l=10, t=70),
+        showlegend=False,
+    )
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def segment_drift_figure(
+    drift: pd.DataFrame, labels: Sequence[str], colours: Sequence[str], far_threshold: float, height=None
+) -> go.Figure:
+    """Per segment: share of customers at training against now (left), share of its customers far from
+    every centroid against the threshold (right)."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.05,
+        subplot_titles=["Share of customers: at training and now", "Far from every centroid"],
+    )
+    fig.add_trace(
+        go.Bar(
+            y=list(labels),
+            x=100 * drift["training_share"],
+            orientation="h",
+            name="at training",
+            marker=dict(color=[rgba(c, 0.35) for c in colours], line=dict(color=list(colours), width=1)),
+            hovertemplate="%{y}: %{x:.1f}% at training<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            y=list(labels),
+            x=100 * drift["customer_share"],
+            orientation="h",
+            name="now",
+            marker_color=list(colours),
+            text=[f"{100 * s:.1f}%" for s in drift["customer_share"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f}% now<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    over = drift["far_from_centroids_share"] > far_threshold
+    fig.add_trace(
+        go.Bar(
+            y=list(labels),
+            x=100 * drift["far_from_centroids_share"],
+            orientation="h",
+            name="far from every centroid",
+            marker_color=[PSI_COLOURS["large"] if o else "#9aa5b1" for o in over],
+            text=[f"{100 * s:.1f}%" for s in drift["far_from_centroids_share"]],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            hovertemplate="%{y}: %{x:.1f}% of the segment far from every centroid<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_vline(
+        x=100 * far_threshold,
+        line=dict(color=PSI_COLOURS["large"], width=2, dash="dash"),
+        annotation_text=f"threshold {100 * far_threshold:g}%",
+        annotation_position="bottom right",
+        annotation_font=dict(size=11, color=PSI_COLOURS["large"]),
+        row=1,
+        col=2,
+    )
+    far_top = max(float(drift["far_from_centroids_share"].max()), far_threshold) * 100 * 1.35
+    share_top = float(max(drift["training_share"].max(), drift["customer_share"].max())) * 100 * 1.2
+    fig.update_xaxes(ticksuffix="%", range=[0, share_top], row=1, col=1)
+    fig.update_xaxes(ticksuffix="%", range=[0, far_top], row=1, col=2)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(
+        barmode="group",
+        height=height or 150 + 56 * len(labels),
+        margin=dict(l=10, t=60),
+        legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+    )
+    return fig
+
+
+def centroid_shift_figure(
+    shifts: pd.DataFrame,
+    moves: pd.DataFrame,
+    features: Sequence[str],
+    segment_labels: Mapping[int, str],
+    feature_labels: Mapping[str, str],
+    threshold: float,
+    height: int | None = None,
+) -> go.Figure:
+    """At the last retrain: per segment, how far its centre moved (bars, threshold dashed; new segments
+    noted), and per segment and feature the move in standardized units (heatmap, hover in own units)."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.3, 0.7],
+        horizontal_spacing=0.04,
+        subplot_titles=["Centre moved (distance)", "Move per feature (z, current version's scale)"],
+    )
+    ids = list(shifts["segment_id"])
+    names = [segment_labels[int(s)] for s in ids]
+    values = shifts["centroid_shift"]
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=values.fillna(0),
+            orientation="h",
+            marker_color=[PSI_COLOURS["large"] if v > threshold else PALETTE[0] for v in values.fillna(0)],
+            text=["new segment" if pd.isna(v) else f"{v:.2f}" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            hovertemplate="%{y}: moved %{x:.2f}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_vline(
+        x=threshold,
+        line=dict(color=PSI_COLOURS["large"], width=2, dash="dash"),
+        annotation_text=f"threshold {threshold:g}",
+        annotation_position="bottom right",
+        annotation_font=dict(size=11, color=PSI_COLOURS["large"]),
+        row=1,
+        col=1,
+    )
+    top = max(float(values.max()) if values.notna().any() else 0.0, threshold) * 1.45
+    fig.update_xaxes(range=[0, top], row=1, col=1)
+    if len(moves):
+        table = moves.pivot(index="segment_id", columns="feature", values="delta_z").reindex(
+            index=ids, columns=list(features)
+        )
+        before = moves.pivot(index="segment_id", columns="feature", values="value_previous").reindex(
+            index=ids, columns=list(features)
+        )
+        after = moves.pivot(index="segment_id", columns="feature", values="value").reindex(
+            index=ids, columns=list(features)
+        )
+        matrix = table.to_numpy(dtype=float)
+        limit = (
+            max(0.5, math.ceil(float(np.nanmax(np.abs(matrix))) * 2) / 2) if np.isfinite(matrix).any() else 1
+        )
+        hover = [
+            [
+                f"{names[i]}, {feature_labels.get(f, f)}: "
+                + (
+                    "new segment"
+                    if np.isnan(matrix[i, j])
+                    else f"{fmt_num(before.iloc[i, j])} → {fmt_num(after.iloc[i, j])} "
+                    f"({fmt_z(matrix[i, j])} z)"
+                )
+                for j, f in enumerate(features)
+            ]
+            for i in range(len(ids))
+        ]
+        fig.add_trace(
+            go.Heatmap(
+                z=matrix,
+                x=[wrap(feature_labels.get(f, f)) for f in features],
+                y=names,
+                zmin=-limit,
+                zmax=limit,
+                colorscale=DIVERGING,
+                text=[
+                    ["" if np.isnan(v) else fmt_z(0.0 if abs(v) < 0.005 else v) for v in row]
+                    for row in matrix
+                ],
+                texttemplate="%{text}",
+                hovertext=hover,
+                hoverinfo="text",
+                colorbar=dict(title="Δ z", thickness=12),
+                xgap=2,
+                ygap=2,
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(height=height or 170 + 50 * len(ids), margin=dict(l=10, t=60))
+    return fig

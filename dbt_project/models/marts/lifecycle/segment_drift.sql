@@ -64,7 +64,9 @@ final as (
             as training_share,
         (coalesce(scored.customers, 0) / sum(coalesce(scored.customers, 0)) over ())::double as customer_share,
         coalesce(scored.far_from_centroids_share, 0)::double as far_from_centroids_share,
-        trained_segments.centroid_shift::double as centroid_shift
+        trained_segments.centroid_shift::double as centroid_shift,
+        {{ number_var('drift_far_share_threshold') }}::double as far_share_threshold,
+        {{ number_var('drift_centroid_shift_threshold') }}::double as centroid_shift_threshold
 
     from trained_segments
     left join scored on trained_segments.segment_id = scored.segment_id
@@ -75,8 +77,10 @@ final as (
 )
 
 select
-    *,
-    customer_share - training_share as share_change
+    * exclude (far_share_threshold, centroid_shift_threshold),
+    customer_share - training_share as share_change,
+    far_share_threshold,
+    centroid_shift_threshold
 
 from final
 order by segment_id
