@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -91,6 +92,11 @@ def lifecycle(tmp_path_factory):
     snapshot("retrained", warehouse)
 
     history = warehouse.query("select * from segment_history")
+    # The raw values (after cleaning) beside the frozen preprocessing, to check the SQL scoring against the
+    # package's reference implementation.
+    raw_values = warehouse.query(
+        "select customer_id, feature, feature_value, is_imputed from intermediate.int_customer_feature_values"
+    )
     return {
         "warehouse": warehouse,
         "steps": steps,
@@ -98,6 +104,7 @@ def lifecycle(tmp_path_factory):
         "first_ids": set(first_truth["customer_id"]),
         "second_ids": set(second_truth["customer_id"]),
         "history": history,
+        "raw_values": raw_values,
         "workdir": workdir,
         "customers_path": customers_path,
         "first_raw": first_raw,
@@ -216,3 +223,22 @@ def test_a_retrain_on_changed_data_matches_ids_and_history_records_every_period(
     # Periods chain without gaps or overlaps: a closed row ends where the customer's next row starts.
     assert (ordered.loc[closed, "valid_to"] == next_start[closed]).all()
     assert next_start[~closed].isna().all()
+
+
+def test_sql_scoring_applies_the_frozen_preprocessing_exactly_as_the_package_defines_it(lifecycle):
+    from segwarehouse.lifecycle.frozen_model import FrozenModel
+
+    steps = lifecycle["steps"]
+    latest = steps["retrained"]["models"].iloc[-1]
+    frozen = FrozenModel.from_record(
+        {name.removesuffix("_json"): value for name, value in latest.items()}
+        | {"training_customers": latest["training_customers_json"]}
+    )
+    raw = lifecycle["raw_values"]
+    scored = steps["retrained"]["scored"].set_index("customer_id")
+    for feature in frozen.features:
+        values = raw[raw["feature"] == feature].set_index("customer_id").loc[scored.index]
+        expected = frozen.preprocessing[feature].apply(values["feature_value"], values["is_imputed"])
+        np.testing.assert_allclose(
+            scored[feature].to_numpy(), expected, rtol=1e-9, atol=1e-9, err_msg=feature
+        )
