@@ -8,7 +8,9 @@ import json
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing
 
 from reportlib.html import esc, fmt_int, fmt_pct
 from reportlib.warehouse import Warehouse
@@ -91,7 +93,7 @@ def previous_in_current_space(
 ) -> pd.DataFrame:
     """Per matched segment and feature: the centre under `previous` and under `version` in the features'
     own units, and both in the standardized units of `version` (the previous centre's value put through
-    the current version's frozen transform and scaling), with the difference `delta_z`."""
+    the current version's frozen preprocessing), with the difference `delta_z`."""
     scaling = json.loads(preprocessing_json) if preprocessing_json else {}
     now = centroids[centroids["model_version"] == version]
     before = centroids[centroids["model_version"] == previous]
@@ -102,12 +104,9 @@ def previous_in_current_space(
     )
     rows = []
     for record in pairs.itertuples(index=False):
-        spec = scaling.get(record.feature) or {}
-        value = record.centroid_value_previous
-        if spec.get("transform") == "log1p":
-            value = math.log1p(max(float(value), -0.999999))
-        scale = spec.get("scale") or 1.0
-        previous_z = (float(value) - float(spec.get("center") or 0.0)) / float(scale)
+        # The same transform, clipping and scaling the model applies (and the stored centroid_shift used).
+        step = FeaturePreprocessing(**scaling[record.feature])
+        previous_z = float(step.apply(np.array([float(record.centroid_value_previous)]))[0])
         rows.append(
             {
                 "segment_id": int(record.segment_id),
