@@ -6,7 +6,13 @@ DBT := $(BIN)/dbt
 STAMP := $(VENV)/.installed
 DEMO := data/demo/customers.csv
 
-.PHONY: build install demo dbt-build reports report-pdf docs test lint clean
+# Benchmark sizes: customers (build and notebook recipe) and events (events to features), e.g.
+# `make bench SIZES="100k 1m" EVENTS=`. Generated inputs are kept in BENCH_DIR and reused.
+SIZES ?= 20k 100k 1m 10m
+EVENTS ?= 5m 50m
+BENCH_DIR ?= /tmp/segwarehouse-bench
+
+.PHONY: build install demo dbt-build reports report-pdf docs test lint bench clean
 
 build: install demo dbt-build reports
 
@@ -45,6 +51,11 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -q
+
+# Prints the table, appends it to benchmarks/results.csv and writes benchmarks/latest.md (see README).
+bench: install
+	$(BIN)/python -m segwarehouse.bench --sizes $(SIZES) --events $(EVENTS) \
+		--data-dir $(BENCH_DIR)/data --work-dir $(BENCH_DIR)/work
 
 clean:
 	rm -rf target logs exports warehouse/*.duckdb* data/demo reports/html reports/pdf

@@ -8,9 +8,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from segwarehouse.clustering.selection import SelectionResult, SelectionSettings
 from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel
+
+# Rows per Arrow batch read from DuckDB: large enough to amortise the per-batch cost, small enough that a
+# batch is a few megabytes.
+FEATURE_BATCH_ROWS = 262_144
 
 
 def _optional(value: Any) -> str | None:
@@ -70,21 +75,35 @@ def model_feature_names(selection: Any) -> list[str]:
 def feature_matrix(
     relation: Any, features: list[str] | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(customer ids, float matrix, feature names) from a DuckDB relation whose first column is
+    """(customer ids, float32 matrix, feature names) from a DuckDB relation whose first column is
     customer_id and whose other columns are the standardized features; only `features` (in that order)
-    when given."""
+    when given. Missing values are 0 (the mean).
+
+    The matrix is filled from Arrow record batches as they stream out of DuckDB, into one preallocated
+    float32 array: no pandas frame and no float64 copy of the whole table. float32 keeps 7 significant
+    digits of a z-score, far finer than any cluster boundary, at half the memory."""
     if features is not None:
         missing = sorted(set(features) - set(relation.columns))
         if missing:
             raise ValueError(f"feature(s) {', '.join(missing)} not in the standardized feature table")
         relation = relation.project(", ".join(["customer_id", *(f'"{name}"' for name in features)]))
-    table = relation.arrow()
-    if hasattr(table, "read_all"):
-        table = table.read_all()
-    names = [name for name in table.column_names if name != "customer_id"]
-    ids = np.asarray(table.column("customer_id").to_pylist(), dtype=object)
-    matrix = np.column_stack([table.column(name).to_numpy(zero_copy_only=False) for name in names])
-    return ids, np.nan_to_num(matrix.astype(np.float64)), names
+    names = [name for name in relation.columns if name != "customer_id"]
+    n_rows = relation.aggregate("count(*)").fetchone()[0]
+    matrix = np.zeros((n_rows, len(names)), dtype=np.float32)
+    ids = np.empty(n_rows, dtype=object)
+    reader = relation.fetch_arrow_reader(batch_size=FEATURE_BATCH_ROWS)
+    start = 0
+    for batch in reader:
+        stop = start + batch.num_rows
+        ids[start:stop] = batch.column("customer_id").to_numpy(zero_copy_only=False)
+        for position, name in enumerate(names):
+            column = batch.column(name).cast(pa.float32()).fill_null(0.0)
+            matrix[start:stop, position] = column.to_numpy(zero_copy_only=False)
+        start = stop
+    if start != n_rows:
+        raise RuntimeError(f"the feature relation changed while it was read ({start} of {n_rows} rows)")
+    np.nan_to_num(matrix, copy=False)
+    return ids, matrix, names
 
 
 def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFrame:

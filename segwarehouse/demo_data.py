@@ -7,11 +7,15 @@ ground truth (customer -> persona) is written to a separate file that only tests
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 FEATURES = ("total_purchases", "avg_cart_value", "total_time_spent", "product_click", "discount_count")
 
@@ -53,6 +57,11 @@ PERSONA_SHARES: dict[int, tuple[float, ...]] = {
 # Spread of each behaviour around the persona median (log scale): wide enough that personas overlap.
 LOG_SPREAD = 0.45
 
+# Large tables are drawn in blocks of at most this many customers, so that memory stays flat; see
+# customer_blocks.
+CUSTOMERS_PER_BLOCK = 250_000
+FIRST_CUSTOMER_ID = 100_001
+
 
 @dataclass(frozen=True)
 class DemoData:
@@ -68,6 +77,7 @@ def generate_customers(
     duplicate_rate: float = 0.01,
     conflict_rate: float = 0.002,
     outlier_rate: float = 0.001,
+    first_customer_id: int = FIRST_CUSTOMER_ID,
 ) -> DemoData:
     """Draw `n_customers` customers from the first `n_personas` personas.
 
@@ -97,7 +107,7 @@ def generate_customers(
 
     customers = pd.DataFrame(
         {
-            "customer_id": np.arange(100_001, 100_001 + n_customers).astype(str),
+            "customer_id": np.arange(first_customer_id, first_customer_id + n_customers).astype(str),
             "total_purchases": purchases.astype(float),
             "avg_cart_value": cart_value,
             "total_time_spent": time_spent,
@@ -105,15 +115,16 @@ def generate_customers(
             "discount_count": discounts.astype(float),
         }
     )
-    truth = pd.DataFrame(
-        {"customer_id": customers["customer_id"], "persona": [personas[i].name for i in persona_index]}
-    )
+    persona_names = np.array([persona.name for persona in personas], dtype=object)
+    truth = pd.DataFrame({"customer_id": customers["customer_id"], "persona": persona_names[persona_index]})
 
     n_outliers = max(1, int(outlier_rate * n_customers))
     outlier_rows = rng.choice(n_customers, size=n_outliers, replace=False)
-    for row in outlier_rows:
-        feature = FEATURES[rng.integers(len(FEATURES))]
-        customers.loc[row, feature] = customers.loc[row, feature] * 1000 + 1e6
+    # One draw per outlier, in this order, so the data do not depend on how the update is applied.
+    outlier_features = np.array([rng.integers(len(FEATURES)) for _ in outlier_rows], dtype=np.int64)
+    for feature_index, feature in enumerate(FEATURES):
+        rows = outlier_rows[outlier_features == feature_index]
+        customers.loc[rows, feature] = customers.loc[rows, feature] * 1000 + 1e6
 
     missing = rng.random((n_customers, len(FEATURES))) < missing_rate
     for column_index, feature in enumerate(FEATURES):
@@ -131,6 +142,84 @@ def generate_customers(
     raw = pd.concat([customers, duplicates, conflicting], ignore_index=True)
     raw = raw.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     return DemoData(customers=raw, truth=truth)
+
+
+def block_seed(seed: int, block: int) -> int:
+    """The seed of block `block`: the table's own seed for the first block (so a table of one block is
+    exactly generate_customers(n, seed)), an independent stream derived from (seed, block) after it."""
+    if block == 0:
+        return seed
+    return int(np.random.SeedSequence([seed, block]).generate_state(1)[0])
+
+
+def customer_blocks(n_customers: int, n_personas: int = 3, seed: int = 42) -> Iterator[DemoData]:
+    """The customer table of `n_customers` in blocks of at most CUSTOMERS_PER_BLOCK customers (sizes as
+    equal as possible), each drawn by generate_customers from block_seed(seed, block) with consecutive
+    ids. Depends only on the arguments: the same table whether the blocks are written one at a time or
+    gathered. Duplicates and shuffling stay within a block."""
+    if n_customers < 10:
+        raise ValueError(f"n_customers must be at least 10, got {n_customers}")
+    n_blocks = -(-n_customers // CUSTOMERS_PER_BLOCK)
+    first_id = FIRST_CUSTOMER_ID
+    for block, size in enumerate(np.diff(np.linspace(0, n_customers, n_blocks + 1).astype(np.int64))):
+        yield generate_customers(
+            int(size), n_personas=n_personas, seed=block_seed(seed, block), first_customer_id=first_id
+        )
+        first_id += int(size)
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
+    # Missing values become empty cells (CSV) or nulls (Parquet), as exports write them.
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+class _TableWriter:
+    """Append frames to one CSV or Parquet file (chosen by the extension), block by block."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.parquet = path.suffix == ".parquet"
+        self.writer: pa_csv.CSVWriter | pq.ParquetWriter | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        table = _arrow_table(frame)
+        if self.writer is None:
+            self.writer = (
+                pq.ParquetWriter(self.path, table.schema)
+                if self.parquet
+                else pa_csv.CSVWriter(self.path, table.schema)
+            )
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def write_customer_table(
+    directory: Path | str,
+    n_customers: int,
+    n_personas: int = 3,
+    seed: int = 42,
+    file_format: str = "csv",
+) -> tuple[Path, Path]:
+    """Write `customers.<format>` and `customers_truth.<format>` (csv or parquet) into `directory`, block
+    by block (see customer_blocks): memory stays flat at tens of millions of customers."""
+    if file_format not in ("csv", "parquet"):
+        raise ValueError(f"file_format must be csv or parquet, got {file_format!r}")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    customers_path = directory / f"customers.{file_format}"
+    truth_path = directory / f"customers_truth.{file_format}"
+    customers_writer, truth_writer = _TableWriter(customers_path), _TableWriter(truth_path)
+    try:
+        for block in customer_blocks(n_customers, n_personas, seed):
+            customers_writer.write(block.customers)
+            truth_writer.write(block.truth)
+    finally:
+        customers_writer.close()
+        truth_writer.close()
+    return customers_path, truth_path
 
 
 def write_demo_customers(

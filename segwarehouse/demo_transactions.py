@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SHOP_INPUTS = ("transactions", "events", "coupon_redemptions", "customers")
 
@@ -89,8 +91,8 @@ def _lognormal(rng: np.random.Generator, medians: np.ndarray, spread: float) -> 
 
 
 def _format_ts(values: np.ndarray) -> np.ndarray:
-    text = np.datetime_as_string(values.astype("datetime64[s]"), unit="s")
-    return np.char.replace(text, "T", " ").astype(object)
+    """'YYYY-MM-DD HH:MM:SS' text; Arrow's cast writes exactly that, several times faster than numpy."""
+    return pc.cast(pa.array(values.astype("datetime64[s]")), pa.string()).to_numpy(zero_copy_only=False)
 
 
 def _ids_as_written(ids: np.ndarray, float_written: np.ndarray) -> np.ndarray:
@@ -116,9 +118,11 @@ def generate_shop(
     float_id_share: float = 0.25,
     unparseable_rate: float = 0.0002,
     inputs: tuple[str, ...] = SHOP_INPUTS,
+    first_customer_id: int = 100_001,
 ) -> ShopData:
     """Draw `n_customers` customers of the five SHOP_PERSONAS and their data up to the day before
-    `end_date` (which is then the default as-of date). Frames of inputs not asked for are empty."""
+    `end_date` (which is then the default as-of date). Frames of inputs not asked for are empty.
+    Customer ids run from `first_customer_id`, so that blocks drawn separately do not share ids."""
     unknown = set(inputs) - set(SHOP_INPUTS)
     if unknown:
         raise ValueError(f"unknown input(s) {sorted(unknown)}; choose among {', '.join(SHOP_INPUTS)}")
@@ -138,7 +142,7 @@ def generate_shop(
         bounds = np.array([getattr(p, attribute) for p in personas], dtype=float)[persona_index]
         return rng.uniform(bounds[:, 0], bounds[:, 1])
 
-    customer_ids = np.arange(100_001, 100_001 + n_customers).astype(str)
+    customer_ids = np.arange(first_customer_id, first_customer_id + n_customers).astype(str)
     first_ago = pick_range("first_days_ago")
     last_ago = np.minimum(pick_range("last_days_ago"), first_ago)
     n_orders = np.maximum(1, np.round(_lognormal(rng, pick("orders"), 0.35))).astype(int)
@@ -376,7 +380,9 @@ def _events(
             "user_id": written_of[session_customer[event_session]],
             "event_time": _format_ts(event_ts),
             "event_type": type_names,
-            "user_session": np.char.add("S", (1_000_000 + event_session).astype(str)),
+            "user_session": pc.binary_join_element_wise(
+                "S", pc.cast(pa.array(1_000_000 + event_session), pa.string()), ""
+            ).to_numpy(zero_copy_only=False),
             "product_id": np.where(is_other, "", catalogue.product_ids[product]),
             "category_code": np.where(is_other, "", catalogue.categories[product]),
             "price": np.where(is_other, np.nan, catalogue.prices[product]),
@@ -384,7 +390,9 @@ def _events(
     )
     unparseable = rng.random(len(events)) < unparseable_rate
     events.loc[unparseable, "event_time"] = "not a time"
-    return events.sort_values("event_time", kind="stable").reset_index(drop=True)
+    # Ordered as the text sorts (ISO timestamps, then the unparseable ones), by the numbers: much faster.
+    sort_key = np.where(unparseable, np.iinfo(np.int64).max, event_ts.astype(np.int64))
+    return events.iloc[np.argsort(sort_key, kind="stable")].reset_index(drop=True)
 
 
 def _coupon_redemptions(

@@ -9,6 +9,7 @@ consistent view of the previous build; the next connection sees the new one, who
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,21 @@ def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
     database = connection.sql("select current_database()").fetchone()[0]
-    connection.execute(f"attach {_quoted(str(staging))} as publishing_target")
-    try:
-        connection.execute(f'copy from database "{database}" to publishing_target')
-        tables = connection.sql(
-            "select schema_name, table_name, estimated_size from duckdb_tables() "
-            "where database_name = 'publishing_target' order by all"
-        ).fetchall()
-    finally:
-        connection.execute("detach publishing_target")
+    tables = connection.sql(
+        "select schema_name, table_name, estimated_size from duckdb_tables() "
+        f"where database_name = {_quoted(database)} order by all"
+    ).fetchall()
+    if source:
+        # Everything the build wrote is checkpointed into the working file, which is then copied byte for
+        # byte: many times faster than re-encoding every table (COPY FROM DATABASE), which took 10 s of a
+        # 1M-customer build.
+        connection.execute("checkpoint")
+        shutil.copyfile(source, staging)
+    else:
+        connection.execute(f"attach {_quoted(str(staging))} as publishing_target")
+        try:
+            connection.execute(f'copy from database "{database}" to publishing_target')
+        finally:
+            connection.execute("detach publishing_target")
     os.replace(staging, published)
     return [{"schema_name": schema, "table_name": table, "row_count": rows} for schema, table, rows in tables]

@@ -109,12 +109,12 @@
 {%- endmacro %}
 
 {#- Column names of the file, checked at run time: the file must exist, hold rows and be readable. -#}
-{% macro input_file_columns(input_name, path) %}
+{% macro input_file_columns(input_name, path, encoding=none) %}
     {%- set matches = run_query("select count(*) from glob(" ~ sql_string(path) ~ ")").columns[0].values()[0] -%}
     {%- if matches == 0 -%}
         {{ exceptions.raise_compiler_error("file not found: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
     {%- endif -%}
-    {%- set reader = file_reader(path, input_encoding(input_name, path)) -%}
+    {%- set reader = file_reader(path, encoding if encoding is not none else input_encoding(input_name, path)) -%}
     {%- set has_rows = run_query("select count(*) from (select 1 from " ~ reader ~ " limit 1)").columns[0].values()[0] -%}
     {%- if has_rows == 0 -%}
         {{ exceptions.raise_compiler_error(input_name ~ " input has no rows: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
@@ -154,7 +154,9 @@
     where false
     {%- else -%}
     {%- set mapping = input_column_map(input_name, required_columns + optional_columns) -%}
-    {%- set available = input_file_columns(input_name, path) if execute else [] -%}
+    {#- The encoding check reads the whole of an uncompressed CSV: once per model, not once per use. -#}
+    {%- set encoding = input_encoding(input_name, path) -%}
+    {%- set available = input_file_columns(input_name, path, encoding) if execute else [] -%}
     {%- set present = [] -%}
     {%- for column in required_columns + optional_columns -%}
         {%- set file_column = mapping.get(column, column) -%}
@@ -181,7 +183,7 @@
         cast(null as varchar) as {{ column }}
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ file_reader(path, input_encoding(input_name, path)) }}
+    from {{ file_reader(path, encoding) }}
     {%- endif %}
 {% endmacro %}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances
+from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances, single_threaded_numerics
 
 
 def assign_customers(
@@ -20,6 +20,11 @@ def assign_customers(
     which is O(n k) where the exact silhouette is O(n^2).
     Rows are processed in batches so memory stays flat for millions of customers.
     """
+    with single_threaded_numerics():
+        return _assign(candidate, matrix, batch_size)
+
+
+def _assign(candidate: FittedCandidate, matrix: np.ndarray, batch_size: int) -> pd.DataFrame:
     parts = []
     for start in range(0, len(matrix), batch_size):
         batch = np.asarray(matrix[start : start + batch_size], dtype=np.float64)

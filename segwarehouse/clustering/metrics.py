@@ -7,20 +7,26 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 
 
 def internal_criteria(
-    matrix: np.ndarray, labels: np.ndarray, silhouette_rows: np.ndarray
+    matrix: np.ndarray,
+    labels: np.ndarray,
+    silhouette_rows: np.ndarray,
+    silhouette_distances: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Silhouette (on the rows `silhouette_rows`), Calinski-Harabasz and Davies-Bouldin (on all rows).
 
+    `silhouette_distances`: the Euclidean distances between the silhouette rows when the caller has
+    them (they are the same for every candidate), so they are not recomputed.
     A labelling with a single cluster has no defined criteria: NaN is returned for each.
     """
     if len(np.unique(labels)) < 2:
         return {"silhouette": np.nan, "calinski_harabasz": np.nan, "davies_bouldin": np.nan}
     sample_labels = labels[silhouette_rows]
-    silhouette = (
-        float(silhouette_score(matrix[silhouette_rows], sample_labels))
-        if len(np.unique(sample_labels)) > 1
-        else np.nan
-    )
+    if len(np.unique(sample_labels)) < 2:
+        silhouette = np.nan
+    elif silhouette_distances is not None:
+        silhouette = float(silhouette_score(silhouette_distances, sample_labels, metric="precomputed"))
+    else:
+        silhouette = float(silhouette_score(matrix[silhouette_rows], sample_labels))
     return {
         "silhouette": silhouette,
         "calinski_harabasz": float(calinski_harabasz_score(matrix, labels)),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import linkage
+from sklearn.metrics import pairwise_distances
 
 from segwarehouse.clustering.candidates import (
     ALGORITHMS,
@@ -29,6 +30,7 @@ from segwarehouse.clustering.candidates import (
     CandidateFailed,
     FittedCandidate,
     fit_candidate,
+    single_threaded_numerics,
 )
 from segwarehouse.clustering.metrics import (
     internal_criteria,
@@ -53,7 +55,10 @@ class SelectionSettings:
     stability_fraction: float = 0.8
     # Sample sizes: the fitting sample for k-means, the Gaussian mixture's (its EM iterations are costly),
     # the O(n^2) methods' sample, and the probe sample on which silhouette and stability are measured.
-    fit_sample_size: int = 50_000
+    # Selection never sees more rows than these, whatever the number of customers, so its cost is
+    # constant; only the final assignment (fit_selected + assign_customers) touches every row. 20,000 is
+    # the demo's size: from there on, more customers do not change what selection sees.
+    fit_sample_size: int = 20_000
     mixture_sample_size: int = 8_000
     quadratic_sample_size: int = 5_000
     metric_sample_size: int = 4_000
@@ -162,17 +167,23 @@ def _fit(
     )
 
 
+def sample_rows(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The given rows as a contiguous float64 array: only samples are converted, never the whole matrix
+    (which may be float32 and tens of millions of rows)."""
+    return np.ascontiguousarray(matrix[rows], dtype=np.float64)
+
+
 def fit_selected(matrix: np.ndarray, settings: SelectionSettings, algorithm: str, k: int) -> FittedCandidate:
     """Refit the candidate that select_model chose, identically (same sample, same seed)."""
-    matrix = np.ascontiguousarray(matrix, dtype=np.float64)
     samples = draw_samples(len(matrix), settings)
-    return _fit(
-        algorithm,
-        None if algorithm == "hdbscan" else k,
-        matrix[samples.per_algorithm[algorithm]],
-        settings,
-        samples,
-    )
+    with single_threaded_numerics():
+        return _fit(
+            algorithm,
+            None if algorithm == "hdbscan" else k,
+            sample_rows(matrix, samples.per_algorithm[algorithm]),
+            settings,
+            samples,
+        )
 
 
 def check_enough_customers(n_rows: int, settings: SelectionSettings) -> None:
@@ -182,12 +193,20 @@ def check_enough_customers(n_rows: int, settings: SelectionSettings) -> None:
 
 
 def select_model(matrix: np.ndarray, settings: SelectionSettings) -> SelectionResult:
-    """Evaluate every candidate on `matrix` (standardized features, one row per customer) and choose one."""
-    matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+    """Evaluate every candidate on `matrix` (standardized features, one row per customer) and choose one.
+
+    Only the samples of draw_samples are read, so the cost does not grow with the number of rows."""
     check_enough_customers(len(matrix), settings)
     samples = draw_samples(len(matrix), settings)
-    fit_matrix_all = matrix[samples.fit_rows]
+    with single_threaded_numerics():
+        return _select(matrix, settings, samples)
+
+
+def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -> SelectionResult:
+    fit_matrix_all = sample_rows(matrix, samples.fit_rows)
     probe_matrix = fit_matrix_all[samples.probe_positions]
+    # Every candidate's silhouette is measured on the same probe rows: their distances are computed once.
+    probe_distances = pairwise_distances(probe_matrix)
     ward_trees: dict[int, np.ndarray] = {}
 
     def fit(algorithm: str, k: int | None, data: np.ndarray, resample_index: int) -> FittedCandidate:
@@ -202,7 +221,7 @@ def select_model(matrix: np.ndarray, settings: SelectionSettings) -> SelectionRe
     rows: list[dict] = []
     fitted: dict[tuple[str, int], FittedCandidate] = {}
     for algorithm in settings.candidate_algorithms:
-        fit_matrix = matrix[samples.per_algorithm[algorithm]]
+        fit_matrix = sample_rows(matrix, samples.per_algorithm[algorithm])
         for k in [None] if algorithm == "hdbscan" else settings.k_values:
             record = {"algorithm": algorithm, "k": k or 0, "fit_sample_size": len(fit_matrix)}
             try:
@@ -212,7 +231,7 @@ def select_model(matrix: np.ndarray, settings: SelectionSettings) -> SelectionRe
                 continue
             labels = candidate.predict(fit_matrix_all)
             record["k"] = candidate.k
-            record.update(internal_criteria(fit_matrix_all, labels, samples.probe_positions))
+            record.update(internal_criteria(fit_matrix_all, labels, samples.probe_positions, probe_distances))
             record["inertia"] = within_cluster_sum_of_squares(fit_matrix_all, labels, candidate.centroids)
             record["bic"] = candidate.extras.get("bic", np.nan)
             record["noise_share"] = candidate.extras.get("noise_share", np.nan)

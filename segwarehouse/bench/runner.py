@@ -1,0 +1,179 @@
+"""Run the benchmark: per customer size the whole `dbt build` and the notebook recipe, per event count
+the events-to-features part of the build; each in a subprocess, measured the same way."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from segwarehouse.bench.data import customer_data, event_data, size_label
+from segwarehouse.bench.measure import Measurement, measure
+from segwarehouse.bench.quality import recipe_ari, warehouse_ari
+
+REPO = Path(__file__).resolve().parents[2]
+# The models that turn events into per-customer features, with everything upstream of them.
+EVENT_FEATURES_SELECTOR = "+int_event_customer_features"
+
+
+@dataclass
+class BenchRow:
+    run_at: str
+    size: str
+    customers: int
+    events: int
+    tool: str
+    wall_s: float
+    cpu_s: float | None
+    peak_mib: float
+    ratio_wall: float | None
+    ratio_memory: float | None
+    ari: float | None
+    k: int | None
+    status: str
+
+
+def dbt_executable() -> str:
+    local = Path(sys.executable).parent / "dbt"
+    return str(local) if local.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _dbt(workdir: Path, command: list[str], variables: dict) -> Measurement:
+    env = {
+        **os.environ,
+        "SEGMENTS_DB": str(workdir / "segments.duckdb"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
+    full = [
+        dbt_executable(),
+        *command,
+        "--target-path",
+        str(workdir / "target"),
+        "--vars",
+        json.dumps(variables),
+    ]
+    return measure(full, REPO, env, workdir / "dbt.log")
+
+
+def _fresh(directory: Path) -> Path:
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return directory
+
+
+def _status(measurement: Measurement, log: Path) -> str:
+    if measurement.returncode == 0:
+        return "ok"
+    text = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(errors="replace")) if log.exists() else ""
+    tail = [line.strip() for line in text.strip().splitlines()[-3:]]
+    return "failed: " + " | ".join(tail)[-300:]
+
+
+def bench_customers(
+    n_customers: int, data_root: Path, work_root: Path, seed: int, file_format: str, with_recipe: bool
+) -> list[BenchRow]:
+    """The build and the recipe on the same customer table."""
+    customers, truth = customer_data(data_root, n_customers, seed, file_format)
+    label, run_at = size_label(n_customers), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    workdir = _fresh(work_root / f"build_{label}")
+    build = _dbt(
+        workdir, ["build"], {"customers_path": str(customers), "export_dir": str(workdir / "exports")}
+    )
+    status = _status(build, workdir / "dbt.log")
+    ari, k = warehouse_ari(workdir / "segments.duckdb", truth) if status == "ok" else (None, None)
+    rows = [
+        BenchRow(
+            run_at=run_at,
+            size=label,
+            customers=n_customers,
+            events=0,
+            tool="dbt build",
+            wall_s=build.wall_seconds,
+            cpu_s=build.cpu_seconds,
+            peak_mib=build.peak_rss_mib,
+            ratio_wall=None,
+            ratio_memory=None,
+            ari=ari,
+            k=k,
+            status=status,
+        )
+    ]
+    if with_recipe:
+        labels_path = workdir / "recipe_labels.parquet"
+        recipe = measure(
+            [
+                sys.executable,
+                "-m",
+                "segwarehouse.bench.recipe",
+                str(customers),
+                "--labels",
+                str(labels_path),
+                "--seed",
+                str(seed),
+            ],
+            REPO,
+            os.environ,
+            workdir / "recipe.log",
+        )
+        recipe_status = _status(recipe, workdir / "recipe.log")
+        ari, k = recipe_ari(labels_path, truth) if recipe_status == "ok" else (None, None)
+        rows.append(
+            BenchRow(
+                run_at=run_at,
+                size=label,
+                customers=n_customers,
+                events=0,
+                tool="notebook recipe",
+                wall_s=recipe.wall_seconds,
+                cpu_s=recipe.cpu_seconds,
+                peak_mib=recipe.peak_rss_mib,
+                ratio_wall=1.0,
+                ratio_memory=1.0,
+                ari=ari,
+                k=k,
+                status=recipe_status,
+            )
+        )
+        if recipe_status == "ok" and status == "ok":
+            rows[0].ratio_wall = build.wall_seconds / recipe.wall_seconds
+            rows[0].ratio_memory = build.peak_rss_mib / recipe.peak_rss_mib
+    return rows
+
+
+def bench_events(n_events: int, data_root: Path, work_root: Path, seed: int) -> BenchRow:
+    """`dbt build` of the event staging and feature models (and their tests) on `n_events` events."""
+    events_glob = event_data(data_root, n_events, seed)
+    label, run_at = size_label(n_events), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    workdir = _fresh(work_root / f"events_{label}")
+    run = _dbt(
+        workdir,
+        # Cautious: only the tests of the selected models, not those that also need the clustering.
+        ["build", "--select", EVENT_FEATURES_SELECTOR, "--indirect-selection", "cautious"],
+        {"events_path": events_glob, "export_dir": str(workdir / "exports")},
+    )
+    return BenchRow(
+        run_at=run_at,
+        size=label,
+        customers=0,
+        events=n_events,
+        tool="events to features",
+        wall_s=run.wall_seconds,
+        cpu_s=run.cpu_seconds,
+        peak_mib=run.peak_rss_mib,
+        ratio_wall=None,
+        ratio_memory=None,
+        ari=None,
+        k=None,
+        status=_status(run, workdir / "dbt.log"),
+    )
+
+
+def node_timings(target: Path) -> list[tuple[str, float]]:
+    """(node, seconds) from a build's run_results.json, slowest first."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return sorted(((r["unique_id"], float(r["execution_time"])) for r in results), key=lambda p: -p[1])
