@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from segwarehouse.clustering.assignment import segment_ids_by_size
-from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances
+from segwarehouse.clustering.candidates import FittedCandidate, centroid_distances, single_threaded_numerics
 from segwarehouse.lifecycle.drift import bin_shares, training_bin_edges
 from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel, mixture_parameters
 from segwarehouse.lifecycle.matching import centroids_in_new_space, match_segment_ids
@@ -23,10 +23,11 @@ def labels_and_nearest_distance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The model's label for every row and the distance to the nearest centroid, in batches."""
     labels, nearest = [], []
-    for start in range(0, len(matrix), BATCH_ROWS):
-        batch = np.asarray(matrix[start : start + BATCH_ROWS], dtype=np.float64)
-        labels.append(candidate.predict(batch))
-        nearest.append(centroid_distances(batch, candidate.centroids).min(axis=1))
+    with single_threaded_numerics():
+        for start in range(0, len(matrix), BATCH_ROWS):
+            batch = np.asarray(matrix[start : start + BATCH_ROWS], dtype=np.float64)
+            labels.append(candidate.predict(batch))
+            nearest.append(centroid_distances(batch, candidate.centroids).min(axis=1))
     if not labels:
         return np.empty(0, dtype=np.int64), np.empty(0)
     return np.concatenate(labels).astype(np.int64), np.concatenate(nearest)

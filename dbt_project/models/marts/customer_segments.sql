@@ -1,7 +1,16 @@
 {#- One row per customer: the segment, how well the customer fits it and what sets the customer apart.
     distinguishing_features: the customer's two features furthest from the all-customer mean
     (standardized), with their direction. -#}
+-- depends_on: {{ ref('feature_labels') }}
 {%- set features = model_features() -%}
+{#- feature -> [high label, low label] from the feature_labels seed (a feature without a row gets
+    "High <feature>" / "Low <feature>"). -#}
+{%- set trait_labels = {} -%}
+{%- if execute -%}
+    {%- for row in run_query("select feature, high_label, low_label from " ~ ref('feature_labels')) -%}
+        {%- do trait_labels.update({row[0]: [row[1] or 'High ' ~ row[0], row[2] or 'Low ' ~ row[0]]}) -%}
+    {%- endfor -%}
+{%- endif %}
 
 with assignments as (
 
@@ -21,57 +30,33 @@ standardized as (
 
 ),
 
-labels as (
-
-    select * from {{ ref('feature_labels') }}
-
-),
-
-customer_traits as (
-
-    select
-        standardized.customer_id,
-        unpivoted.feature,
-        unpivoted.standardized_value
-
-    from standardized
-    cross join lateral (
-        values
-        {%- for feature in features %}
-            ('{{ feature }}', standardized.{{ feature }}){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as unpivoted (feature, standardized_value)
-
-),
-
-ranked_traits as (
-
-    select
-        customer_traits.customer_id,
-        case
-            when customer_traits.standardized_value >= 0
-                then coalesce(labels.high_label, 'High ' || customer_traits.feature)
-            else coalesce(labels.low_label, 'Low ' || customer_traits.feature)
-        end as trait_label,
-        row_number() over (
-            partition by customer_traits.customer_id
-            order by abs(customer_traits.standardized_value) desc, customer_traits.feature
-        ) as trait_rank
-
-    from customer_traits
-    left join labels on customer_traits.feature = labels.feature
-
-),
-
 distinguishing as (
 
+    -- Per customer, the (feature, |z|) pairs sorted by |z| descending (ties by feature name), first two
+    -- kept: a row-wise list sort on the wide table, with no unpivot, window or join over customers x
+    -- features (which at millions of customers dominated this model's time and memory).
     select
         customer_id,
-        string_agg(trait_label, ', ' order by trait_rank) as distinguishing_features
+        array_to_string(
+            list_transform(
+                list_sort([
+                    {%- for feature in features %}
+                    {
+                        'distance': -abs(coalesce({{ feature }}, 0)),
+                        'feature': '{{ feature }}',
+                        'label': case
+                            when coalesce({{ feature }}, 0) >= 0 then {{ sql_string(trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature])[0]) }}
+                            else {{ sql_string(trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature])[1]) }}
+                        end
+                    }{{ "," if not loop.last }}
+                    {%- endfor %}
+                ])[1:2],
+                trait -> trait.label
+            ),
+            ', '
+        ) as distinguishing_features
 
-    from ranked_traits
-    where trait_rank <= 2
-    group by all
+    from standardized
 
 ),
 
