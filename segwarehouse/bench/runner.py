@@ -82,93 +82,49 @@ def bench_customers(
     customers, truth = customer_data(data_root, n_customers, seed, file_format)
     label, run_at = size_label(n_customers), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     workdir = _fresh(work_root / f"build_{label}")
-    build = _dbt(
-        workdir, ["build"], {"customers_path": str(customers), "export_dir": str(workdir / "exports")}
-    )
-    status = _status(build, workdir / "dbt.log")
-    ari, k = warehouse_ari(workdir / "segments.duckdb", truth) if status == "ok" else (None, None)
-    rows = [
-        BenchRow(
+    variables = {"customers_path": str(customers), "export_dir": str(workdir / "exports")}
+
+    def row(tool: str, measurement: Measurement, log: Path, quality) -> BenchRow:
+        status = _status(measurement, log)
+        ari, k = quality() if status == "ok" else (None, None)
+        return BenchRow(
             run_at=run_at,
             size=label,
             customers=n_customers,
             events=0,
-            tool="dbt build",
-            wall_s=build.wall_seconds,
-            cpu_s=build.cpu_seconds,
-            peak_mib=build.peak_rss_mib,
+            tool=tool,
+            wall_s=measurement.wall_seconds,
+            cpu_s=measurement.cpu_seconds,
+            peak_mib=measurement.peak_rss_mib,
             ratio_wall=None,
             ratio_memory=None,
             ari=ari,
             k=k,
             status=status,
         )
-    ]
-    if status == "ok":
+
+    def warehouse_quality():
+        return warehouse_ari(workdir / "segments.duckdb", truth)
+
+    rows = [row("dbt build", _dbt(workdir, ["build"], variables), workdir / "dbt.log", warehouse_quality)]
+    if rows[0].status == "ok":
         # The steady state: a second build scores everyone with the frozen model, without selection.
-        rescore = _dbt(
-            workdir, ["build"], {"customers_path": str(customers), "export_dir": str(workdir / "exports")}
-        )
-        rescore_status = _status(rescore, workdir / "dbt.log")
-        ari, k = warehouse_ari(workdir / "segments.duckdb", truth) if rescore_status == "ok" else (None, None)
-        rows.append(
-            BenchRow(
-                run_at=run_at,
-                size=label,
-                customers=n_customers,
-                events=0,
-                tool="dbt build, rescoring",
-                wall_s=rescore.wall_seconds,
-                cpu_s=rescore.cpu_seconds,
-                peak_mib=rescore.peak_rss_mib,
-                ratio_wall=None,
-                ratio_memory=None,
-                ari=ari,
-                k=k,
-                status=rescore_status,
-            )
-        )
+        rescore = _dbt(workdir, ["build"], variables)
+        rows.append(row("dbt build, rescoring", rescore, workdir / "dbt.log", warehouse_quality))
     if with_recipe:
         labels_path = workdir / "recipe_labels.parquet"
-        recipe = measure(
-            [
-                sys.executable,
-                "-m",
-                "segwarehouse.bench.recipe",
-                str(customers),
-                "--labels",
-                str(labels_path),
-                "--seed",
-                str(seed),
-            ],
-            REPO,
-            os.environ,
-            workdir / "recipe.log",
-        )
-        recipe_status = _status(recipe, workdir / "recipe.log")
-        ari, k = recipe_ari(labels_path, truth) if recipe_status == "ok" else (None, None)
+        command = [sys.executable, "-m", "segwarehouse.bench.recipe", str(customers)]
+        command += ["--labels", str(labels_path), "--seed", str(seed)]
+        recipe = measure(command, REPO, os.environ, workdir / "recipe.log")
         rows.append(
-            BenchRow(
-                run_at=run_at,
-                size=label,
-                customers=n_customers,
-                events=0,
-                tool="notebook recipe",
-                wall_s=recipe.wall_seconds,
-                cpu_s=recipe.cpu_seconds,
-                peak_mib=recipe.peak_rss_mib,
-                ratio_wall=1.0,
-                ratio_memory=1.0,
-                ari=ari,
-                k=k,
-                status=recipe_status,
-            )
+            row("notebook recipe", recipe, workdir / "recipe.log", lambda: recipe_ari(labels_path, truth))
         )
-        if recipe_status == "ok":
-            for row in rows:
-                if row.tool != "notebook recipe" and row.status == "ok":
-                    row.ratio_wall = row.wall_s / recipe.wall_seconds
-                    row.ratio_memory = row.peak_mib / recipe.peak_rss_mib
+        if rows[-1].status == "ok":
+            rows[-1].ratio_wall = rows[-1].ratio_memory = 1.0
+            for build in rows[:-1]:
+                if build.status == "ok":
+                    build.ratio_wall = build.wall_s / recipe.wall_seconds
+                    build.ratio_memory = build.peak_mib / recipe.peak_rss_mib
     return rows
 
 
