@@ -156,3 +156,23 @@ def test_bench_end_to_end_at_a_tiny_size_writes_a_well_formed_row(tmp_path):
         assert float(build["ratio_wall"]) == pytest.approx(ratio, abs=1e-3)
     assert "| 5k customers | dbt build |" in latest.read_text()
     assert "| 5k customers | dbt build |" in finished.stdout
+
+
+def test_markdown_table_shows_each_builds_ratios_against_the_recipe():
+    from segwarehouse.bench.report import markdown_table
+    from segwarehouse.bench.runner import BenchRow
+
+    def bench_row(tool: str, wall: float, ratio: float | None) -> BenchRow:
+        return BenchRow("t", "1M", 1_000_000, 0, tool, wall, wall, 500.0, ratio, ratio, 0.98, 3, "ok")
+
+    table = markdown_table(
+        [
+            bench_row("dbt build", 60.0, 2.0),
+            bench_row("dbt build, rescoring", 15.0, 0.5),
+            bench_row("notebook recipe", 30.0, 1.0),
+        ]
+    ).splitlines()
+    assert table[2].startswith("| 1M customers | dbt build | 60.0 |") and "| 2.00 | 2.00 |" in table[2]
+    assert "| 0.50 | 0.50 |" in table[3]
+    # The recipe is the reference: no ratio shown for it.
+    assert "|  |  |" in table[4]

@@ -36,11 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     data_root, work_root = Path(args.data_dir), Path(args.work_dir)
     rows = []
     for size in args.sizes:
-        print(f"customers {size}: build and recipe ...", flush=True)
-        rows += bench_customers(
+        print(f"customers {size}: build, rescoring and recipe ...", flush=True)
+        size_rows = bench_customers(
             parse_size(size), data_root, work_root, args.seed, args.format, not args.no_recipe
         )
-        print(markdown_table(rows[-2:] if not args.no_recipe else rows[-1:]), flush=True)
+        rows += size_rows
+        print(markdown_table(size_rows), flush=True)
     for count in args.events:
         print(f"events {count}: events to features ...", flush=True)
         rows.append(bench_events(parse_size(count), data_root, work_root, args.seed))
