@@ -73,11 +73,12 @@ def model_feature_names(selection: Any) -> list[str]:
 
 
 def feature_matrix(
-    relation: Any, features: list[str] | None = None
+    relation: Any, features: list[str] | None = None, ordered: bool = False
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(customer ids, float32 matrix, feature names) from a DuckDB relation whose first column is
     customer_id and whose other columns are the standardized features; only `features` (in that order)
-    when given. Missing values are 0 (the mean).
+    when given. Missing values are 0 (the mean). `ordered`: rows sorted by customer id, so that samples
+    drawn by position are the same on every run (training needs it; scoring does not).
 
     The matrix is filled from Arrow record batches as they stream out of DuckDB, into one preallocated
     float32 array: no pandas frame and no float64 copy of the whole table. float32 keeps 7 significant
@@ -87,6 +88,8 @@ def feature_matrix(
         if missing:
             raise ValueError(f"feature(s) {', '.join(missing)} not in the standardized feature table")
         relation = relation.project(", ".join(["customer_id", *(f'"{name}"' for name in features)]))
+    if ordered:
+        relation = relation.order("customer_id")
     names = [name for name in relation.columns if name != "customer_id"]
     n_rows = relation.aggregate("count(*)").fetchone()[0]
     matrix = np.zeros((n_rows, len(names)), dtype=np.float32)
@@ -140,7 +143,9 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     ]
     frame = frame[columns]
     frame["k"] = frame["k"].astype("int64")
-    for flag in ("is_eligible", "is_k_representative", "is_selected"):
+    # is_eligible is NULL for a candidate whose stability was not measured (it could not change the choice).
+    frame["is_eligible"] = frame["is_eligible"].astype("boolean")
+    for flag in ("is_k_representative", "is_selected"):
         frame[flag] = frame[flag].astype(bool)
     frame["ineligible_reason"] = frame["ineligible_reason"].astype(object)
     return frame
@@ -158,7 +163,7 @@ def frozen_preprocessing(
     """(features in model order, their preprocessing, the training run's facts) of one model version, from
     a relation shaped like int_frozen_preprocessing."""
     table = (
-        relation.filter(f"model_version = {int(version)}")
+        relation.filter(f"model_version = {int(version)} and is_model_feature")
         .order("feature_position")
         .project(
             "feature, transform, lower_fence, upper_fence, scaling_center, scaling_scale, fill_value, "

@@ -69,8 +69,21 @@ class Warehouse:
         """The file dbt builds into; it is published to `path` only by a build that reaches the end."""
         return self.path.with_name(self.path.name + ".build")
 
+    @property
+    def work_path(self) -> Path:
+        """The work file: staging, the intermediate layer and the seeds (never published)."""
+        return self.path.with_name(self.path.name + ".work")
+
     def query(self, sql: str, published: bool = True):
         with duckdb.connect(str(self.path if published else self.working_path), read_only=True) as connection:
+            return connection.sql(sql).df()
+
+    def query_work(self, sql: str):
+        """A query against the work file (schemas staging, intermediate and reference), attached under the
+        alias dbt gives it, so that its views resolve."""
+        with duckdb.connect() as connection:
+            connection.execute(f"attach '{self.work_path}' as work (read_only)")
+            connection.execute("use work")
             return connection.sql(sql).df()
 
 

@@ -32,15 +32,15 @@ def cleaning_sql(tmp_path_factory):
     compiled = warehouse.target / "compiled" / "segments" / "dbt_project" / "models"
     staging = (compiled / "staging" / "stg_customers.sql").read_text()
     validation = (compiled / "intermediate" / "int_customer_rows_validated.sql").read_text()
-    assert str(path) in staging and '"staging"."stg_customers"' in validation
+    assert str(path) in staging and '"work"."staging"."stg_customers"' in validation
     return path, staging, validation
 
 
 def run_cleaning(staging: str, validation: str):
     connection = duckdb.connect()
-    connection.execute("attach ':memory:' as segments; use segments; create schema staging")
-    connection.execute(f"create table segments.staging.stg_customers as {staging}")
-    staged = connection.sql("select count(*) from segments.staging.stg_customers").fetchone()[0]
+    connection.execute("attach ':memory:' as work; use work; create schema staging")
+    connection.execute(f"create table work.staging.stg_customers as {staging}")
+    staged = connection.sql("select count(*) from work.staging.stg_customers").fetchone()[0]
     rows = connection.sql(
         f"select customer_id, is_accepted, rejection_reason, {', '.join(FEATURES)} from ({validation})"
     ).fetchall()

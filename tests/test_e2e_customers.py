@@ -64,11 +64,11 @@ def test_outliers_are_clipped_and_missing_values_imputed(demo_warehouse_factory)
     summary = warehouse.query("select * from feature_summary").set_index("feature")
     assert (summary.loc["avg_cart_value", "transform"]) == "log1p"
     assert (summary["clipped_count"] > 0).all()
-    assert (summary["null_count"] > 0).all()
+    assert (summary["filled_count"] > 0).all()
     features = warehouse.query("select * from customer_features")
     z_columns = [column for column in features.columns if column.endswith("_z")]
     assert features[z_columns].abs().max().max() < 10
-    assert features["is_avg_cart_value_imputed"].sum() == summary.loc["avg_cart_value", "null_count"]
+    assert features["is_avg_cart_value_imputed"].sum() == summary.loc["avg_cart_value", "filled_count"]
     # No outlier owns a segment: every segment is at least 2% of customers.
     assert warehouse.query("select min(customer_share) as s from segment_profiles")["s"].item() >= 0.02
 
@@ -106,6 +106,8 @@ def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):
         (warehouse.target / "compiled/segments/dbt_project/analyses/top_customers_in_segment.sql").read_text()
     )
     assert top["customer_value"].is_monotonic_decreasing and (top["segment_name"].nunique() == 1)
+    # The generator's absurd outliers are among the top customers, and the analysis says they were clipped.
+    assert top["clipped_features"].str.contains("above its fence").any()
 
 
 def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
@@ -131,3 +133,24 @@ def test_docs_generate(demo_warehouse_factory):
     warehouse.dbt("docs", "generate")
     catalog = (warehouse.target / "catalog.json").read_text()
     assert re.search(r'"model\.segments\.customer_segments"', catalog)
+
+
+def test_dbt_unit_tests_pass(demo_warehouse_factory):
+    """The models' unit tests (yml unit_tests:) run here, with var unit_tests; production builds skip them."""
+    warehouse, _ = demo_warehouse_factory(3)
+    result = warehouse.dbt("test", "--select", "test_type:unit", extra_vars={"unit_tests": True})
+    ran = re.search(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", result.stdout)
+    assert ran, result.stdout[-2000:]
+    passed, _, errors, skipped = (int(value) for value in ran.groups())
+    assert errors == 0 and skipped == 0
+    assert passed == len(re.findall(r"^\s+- name: ", unit_test_yml(), re.MULTILINE))
+
+
+def unit_test_yml() -> str:
+    """The unit_tests: sections of every yml file of the project, one `- name:` line per unit test."""
+    sections = []
+    for path in sorted((REPO / "dbt_project").rglob("*.yml")) + sorted((REPO / "models_py").rglob("*.yml")):
+        text = path.read_text()
+        if "\nunit_tests:" in text:
+            sections.append(text.split("\nunit_tests:", 1)[1].split("\nmodels:", 1)[0])
+    return "\n".join(sections)

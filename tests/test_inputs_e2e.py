@@ -132,7 +132,7 @@ def test_transactions_rfm_equals_an_independent_computation(transactions_warehou
     expected = independent_rfm(raw, columns)
     assert_rfm_matches(transactions_warehouse, expected)
     assert_segmented_once(transactions_warehouse, set(expected.index))
-    as_of = transactions_warehouse.query("select * from intermediate.int_as_of_date")
+    as_of = transactions_warehouse.query_work("select * from intermediate.int_as_of_date")
     assert as_of["as_of_date_rule"].item() == "day after the latest valid purchase"
 
 
@@ -159,7 +159,7 @@ def test_correlated_features_are_pruned_and_recorded(transactions_warehouse):
     used = transactions_warehouse.query("select features_used from model_selection limit 1")["features_used"]
     model_features = set(summary.loc[summary["is_model_feature"], "feature"])
     assert set(used.item().split(", ")) == model_features
-    selection = transactions_warehouse.query(
+    selection = transactions_warehouse.query_work(
         "select * from intermediate.int_feature_selection order by candidate_order"
     ).set_index("feature")
     assert model_features <= {"recency_days", "frequency", "monetary", "tenure_days", "avg_order_value"}
@@ -167,7 +167,7 @@ def test_correlated_features_are_pruned_and_recorded(transactions_warehouse):
     # monetary follows frequency closely in this data: the later, lower-priority one is dropped.
     assert selection.loc["monetary", "exclusion_reason"].startswith("correlated with frequency")
     assert selection.loc["return_rate", "exclusion_reason"] == "not configured"
-    correlations = transactions_warehouse.query("select * from intermediate.int_feature_correlations")
+    correlations = transactions_warehouse.query_work("select * from intermediate.int_feature_correlations")
     kept = correlations[
         correlations["feature_a"].isin(model_features) & correlations["feature_b"].isin(model_features)
     ]
@@ -181,7 +181,7 @@ def test_events_alone_build_sessions_and_thirty_features(events_warehouse, shop_
     customers = set(normalized_ids(raw["user_id"]).dropna())
     assert_segmented_once(events_warehouse, customers)
     # Sessions come from the session id: count them independently on the accepted events.
-    accepted = events_warehouse.query(
+    accepted = events_warehouse.query_work(
         "select customer_id, session_id from intermediate.int_event_rows_validated where is_accepted"
     )
     expected_sessions = accepted.groupby("customer_id")["session_id"].nunique()
@@ -189,7 +189,7 @@ def test_events_alone_build_sessions_and_thirty_features(events_warehouse, shop_
     features = features.set_index("customer_id").loc[expected_sessions.index]
     assert (features["session_count"].to_numpy() == expected_sessions.to_numpy()).all()
     assert events_warehouse.query("select count(*) as n from customer_rfm")["n"].item() == 0
-    as_of = events_warehouse.query("select * from intermediate.int_as_of_date")
+    as_of = events_warehouse.query_work("select * from intermediate.int_as_of_date")
     assert as_of["as_of_date_rule"].item() == "day after the latest event or redemption"
     quality = events_warehouse.query(
         "select outcome, row_count from input_quality where input_name = 'events'"
@@ -202,14 +202,16 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     warehouse = all_inputs_warehouse
     truth = pd.read_csv(shop_files["truth"], dtype=str)
     assert_segmented_once(warehouse, set(truth["customer_id"]))
-    candidates = warehouse.query("select feature, input_name from intermediate.int_feature_candidates")
+    candidates = warehouse.query_work("select feature, input_name from intermediate.int_feature_candidates")
     assert set(candidates["input_name"]) == {"transactions", "events", "coupon_redemptions", "customers"}
-    selection = warehouse.query("select * from intermediate.int_feature_selection").set_index("feature")
+    selection = warehouse.query_work("select * from intermediate.int_feature_selection").set_index("feature")
     # The customer table repeats what the detailed inputs say: its features lose to them.
     assert selection.loc["total_purchases", "exclusion_reason"].startswith("correlated with")
     assert selection["is_model_feature"].sum() >= 4
     # Sessions were inferred from 30 minutes of inactivity (no session id mapped).
-    keys = warehouse.query("select distinct session_key from intermediate.int_events_sessionized limit 5")
+    keys = warehouse.query_work(
+        "select distinct session_key from intermediate.int_events_sessionized limit 5"
+    )
     assert keys["session_key"].str.startswith("gap:").all()
     rejected = warehouse.query("select distinct input_name from rejected_rows")
     assert set(rejected["input_name"]) == {"transactions", "events", "coupon_redemptions", "customers"}
@@ -254,10 +256,8 @@ def test_timestamp_format_var_parses_other_date_styles(tmp_path):
         },
     )  # fmt: skip
     warehouse.dbt("run", "--select", "stg_transactions")
-    # A partial run does not publish: read the working file.
-    staged = warehouse.query(
-        "select * from staging.stg_transactions order by source_row_number", published=False
-    )
+    # Staging lives in the work file (never published).
+    staged = warehouse.query_work("select * from staging.stg_transactions order by source_row_number")
     assert staged["customer_id"].tolist()[0] == "17850" and pd.isna(staged["customer_id"].tolist()[1])
     assert staged["order_ts"].tolist()[0] == pd.Timestamp("2010-12-01 08:26:00")
     assert pd.isna(staged["order_ts"].tolist()[1]) and staged["order_ts_text"].tolist()[1] == "13/45/2010"
@@ -275,7 +275,7 @@ def test_online_retail_through_the_column_map_alone(tmp_path_factory):
     assert len(expected) == 4338
     assert_segmented_once(warehouse, set(expected.index))
     assert_rfm_matches(warehouse, expected)
-    as_of = warehouse.query("select as_of_date from intermediate.int_as_of_date")["as_of_date"].item()
+    as_of = warehouse.query_work("select as_of_date from intermediate.int_as_of_date")["as_of_date"].item()
     assert str(as_of)[:10] == "2011-12-10"
     quality = warehouse.query("select * from input_quality where input_name = 'transactions'")
     counts = dict(zip(quality["outcome"], quality["row_count"], strict=True))

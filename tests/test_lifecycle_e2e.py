@@ -67,7 +67,7 @@ def lifecycle(tmp_path_factory):
             "runs": warehouse.query("select * from segment_runs order by run_started_at"),
             "migrations": warehouse.query("select * from segment_migrations"),
             "feature_drift": warehouse.query("select * from feature_drift"),
-            "scored": warehouse.query("select * from intermediate.int_customer_features_scored"),
+            "scored": warehouse.query_work("select * from intermediate.int_customer_features_scored"),
             "warned": warned_tests(warehouse),
         }
 
@@ -92,11 +92,10 @@ def lifecycle(tmp_path_factory):
     snapshot("retrained", warehouse)
 
     history = warehouse.query("select * from segment_history")
-    # The raw values (after cleaning) beside the frozen preprocessing, to check the SQL scoring against the
-    # package's reference implementation.
-    raw_values = warehouse.query(
-        "select customer_id, feature, feature_value, is_imputed from intermediate.int_customer_feature_values"
-    )
+    # The observed values (after cleaning; NULL where missing) beside the frozen preprocessing, to check the
+    # SQL scoring against the package's reference implementation.
+    raw_values = warehouse.query_work("select * from intermediate.int_customer_features_joined")
+    frozen_rows = warehouse.query("select * from lifecycle.int_frozen_preprocessing")
     return {
         "warehouse": warehouse,
         "steps": steps,
@@ -105,6 +104,7 @@ def lifecycle(tmp_path_factory):
         "second_ids": set(second_truth["customer_id"]),
         "history": history,
         "raw_values": raw_values,
+        "frozen_rows": frozen_rows,
         "workdir": workdir,
         "customers_path": customers_path,
         "first_raw": first_raw,
@@ -226,19 +226,42 @@ def test_a_retrain_on_changed_data_matches_ids_and_history_records_every_period(
 
 
 def test_sql_scoring_applies_the_frozen_preprocessing_exactly_as_the_package_defines_it(lifecycle):
-    from segwarehouse.lifecycle.frozen_model import FrozenModel
+    from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing
 
     steps = lifecycle["steps"]
-    latest = steps["retrained"]["models"].iloc[-1]
-    frozen = FrozenModel.from_record(
-        {name.removesuffix("_json"): value for name, value in latest.items()}
-        | {"training_customers": latest["training_customers_json"]}
-    )
-    raw = lifecycle["raw_values"]
+    frozen_rows = lifecycle["frozen_rows"]
+    latest_version = frozen_rows["model_version"].max()
+    latest = frozen_rows[frozen_rows["model_version"] == latest_version].set_index("feature")
+    preprocessing = {
+        feature: FeaturePreprocessing(
+            transform=row["transform"],
+            lower_fence=row["lower_fence"],
+            upper_fence=row["upper_fence"],
+            center=row["scaling_center"],
+            scale=row["scaling_scale"],
+            fill_value=row["fill_value"],
+        )
+        for feature, row in latest.iterrows()
+    }
+    raw = lifecycle["raw_values"].set_index("customer_id")
     scored = steps["retrained"]["scored"].set_index("customer_id")
-    for feature in frozen.features:
-        values = raw[raw["feature"] == feature].set_index("customer_id").loc[scored.index]
-        expected = frozen.preprocessing[feature].apply(values["feature_value"], values["is_imputed"])
+    raw = raw.loc[scored.index]
+
+    def filled(feature):
+        return raw[feature].fillna(preprocessing[feature].fill_value).to_numpy()
+
+    model_features = [column for column in scored.columns]
+    assert model_features == list(latest[latest["is_model_feature"]].sort_values("feature_position").index)
+    for feature in model_features:
+        if feature == "discount_share":
+            # A derived ratio is computed from its filled parts (0 without purchases).
+            purchases = filled("total_purchases")
+            values = np.divide(
+                filled("discount_count"), purchases, out=np.zeros(len(raw)), where=purchases != 0
+            )
+            expected = preprocessing[feature].apply(values)
+        else:
+            expected = preprocessing[feature].apply(raw[feature].to_numpy(), raw[feature].isna().to_numpy())
         np.testing.assert_allclose(
             scored[feature].to_numpy(), expected, rtol=1e-9, atol=1e-9, err_msg=feature
         )

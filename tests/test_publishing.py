@@ -42,8 +42,11 @@ def marts(warehouse) -> dict[str, pd.DataFrame]:
 def test_build_publishes_a_separate_complete_file(small_warehouse):
     working = small_warehouse.path.with_name(small_warehouse.path.name + ".build")
     assert small_warehouse.path.exists() and working.exists()
+    # What BI should read, and only that: the marts and the segment lifecycle's state, not the layers below.
     schemas = small_warehouse.query("select distinct table_schema from information_schema.tables")
-    assert {"main", "intermediate", "staging", "reference"} <= set(schemas["table_schema"])
+    assert set(schemas["table_schema"]) == {"main", "lifecycle"}
+    work_schemas = small_warehouse.query_work("select distinct table_schema from information_schema.tables")
+    assert {"staging", "intermediate", "reference"} <= set(work_schemas["table_schema"])
 
 
 def test_failed_build_leaves_the_published_file_exactly_as_it_was(small_warehouse):

@@ -53,13 +53,21 @@ def test_best_silhouette_alone_picks_too_few_segments(selections, n_personas):
     assert chosen["silhouette"] < best_by_silhouette["silhouette"]
 
 
-def test_every_candidate_is_scored_on_every_criterion(selections):
+def test_every_candidate_is_scored_and_stability_measured_only_where_it_can_change_the_choice(selections):
     candidates = selections[3][0].candidates
     assert len(candidates) == 2 * 7
-    for column in ("silhouette", "calinski_harabasz", "davies_bouldin", "stability_ari", "inertia"):
+    for column in ("silhouette", "calinski_harabasz", "davies_bouldin", "inertia"):
         assert candidates[column].notna().all(), column
     assert candidates["is_selected"].sum() == 1
-    assert candidates["stability_ari"].between(-1, 1).all()
+    measured = candidates["stability_ari"].notna()
+    assert candidates.loc[candidates["is_selected"], "stability_ari"].item() >= 0.8
+    assert candidates.loc[measured, "stability_ari"].between(-1, 1).all()
+    # Far fewer refits than candidates: only what the rule reaches is measured.
+    assert measured.sum() < len(candidates) / 2
+    # Not measured: not judged, unless a cheaper gate (segment size) already rules the candidate out.
+    unjudged = ~measured & candidates["ineligible_reason"].isna()
+    assert candidates.loc[unjudged, "is_eligible"].isna().all()
+    assert not candidates.loc[~measured & ~unjudged, "is_eligible"].any()
 
 
 def test_mixture_reports_bic_and_density_method_finds_its_own_k():
@@ -138,6 +146,45 @@ def test_rule_representative_is_the_consensus_best_at_each_k():
     )
     ruled = apply_selection_rule(frame, SelectionSettings())
     assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "ward"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_measuring_stability_lazily_chooses_what_measuring_everything_chooses(seed):
+    """On random candidate tables, the rule with stability measured on demand picks the same candidate
+    as the rule given every stability, and measures no more than it needs."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for algorithm in ("kmeans", "ward", "gmm"):
+        for k in range(2, 9):
+            silhouette = rng.choice([0.5, 0.45, 0.4]) if rng.random() < 0.3 else rng.uniform(0.1, 0.55)
+            rows.append(
+                (
+                    algorithm,
+                    k,
+                    silhouette,
+                    rng.uniform(50, 150),
+                    rng.uniform(0.5, 1.5),
+                    rng.choice([0.95, 0.7, rng.uniform(0.5, 1.0)]),
+                    rng.choice([0.3, 0.01, rng.uniform(0.0, 0.3)]),
+                )
+            )
+    frame = candidate_rows(rows)
+    settings = SelectionSettings()
+    full = apply_selection_rule(frame, settings)
+    asked = []
+
+    def measure(position):
+        asked.append(position)
+        return frame.loc[position, "stability_ari"]
+
+    lazy = apply_selection_rule(frame.assign(stability_ari=np.nan), settings, measure)
+    assert lazy["is_selected"].tolist() == full["is_selected"].tolist()
+    assert len(asked) == len(set(asked)) <= len(frame)
+    measured = lazy["stability_ari"].notna()
+    pd.testing.assert_series_equal(lazy.loc[measured, "stability_ari"], full.loc[measured, "stability_ari"])
+    judged = lazy["is_eligible"].notna()
+    judged_lazy, judged_full = lazy.loc[judged, "is_eligible"], full.loc[judged, "is_eligible"]
+    assert (judged_lazy.astype(bool) == judged_full.astype(bool)).all()
 
 
 def test_candidates_equal_up_to_float_noise_rank_equally():

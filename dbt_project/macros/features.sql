@@ -122,17 +122,21 @@
 
 {#- Every candidate feature: the catalogue features of every present input whose required columns and
     inputs are there, and the customer-table features (var customer_features and the derived ratios) when
-    the customer table is present. A list of {name, input, kind, fill}, in feature_input_order(). -#}
+    the customer table is present. A list of {name, input, kind, fill, ratio_of}, in feature_input_order();
+    ratio_of is [numerator, denominator] for a derived ratio of the customer table, else none. -#}
 {% macro candidate_feature_specs() %}
     {%- set specs = [] -%}
     {%- set catalogue = feature_catalogue() -%}
+    {%- set present_columns = present_input_columns() -%}
     {%- for input_name in feature_input_order() if input_is_present(input_name) -%}
         {%- if input_name == 'customers' -%}
             {%- for feature in customer_features() -%}
-                {%- do specs.append({'name': feature, 'input': 'customers', 'kind': 'behaviour', 'fill': 'median'}) -%}
+                {%- do specs.append({'name': feature, 'input': 'customers', 'kind': 'behaviour', 'fill': 'median',
+                                     'ratio_of': none}) -%}
             {%- endfor -%}
-            {%- for name in derived_ratios().keys() -%}
-                {%- do specs.append({'name': name, 'input': 'customers', 'kind': 'ratio', 'fill': 'median'}) -%}
+            {%- for name, parts in derived_ratios().items() -%}
+                {%- do specs.append({'name': name, 'input': 'customers', 'kind': 'ratio', 'fill': 'median',
+                                     'ratio_of': parts}) -%}
             {%- endfor -%}
         {%- else -%}
             {%- for spec in catalogue[input_name] -%}
@@ -140,12 +144,13 @@
                 {%- for requirement in spec.get('requires', []) -%}
                     {%- if requirement.startswith('input:') -%}
                         {%- if not input_is_present(requirement[6:]) -%}{%- set ns.available = false -%}{%- endif -%}
-                    {%- elif not input_has_column(input_name, requirement) -%}
+                    {%- elif not input_has_column(input_name, requirement, present_columns) -%}
                         {%- set ns.available = false -%}
                     {%- endif -%}
                 {%- endfor -%}
                 {%- if ns.available -%}
-                    {%- do specs.append({'name': spec.name, 'input': input_name, 'kind': spec.kind, 'fill': spec.fill}) -%}
+                    {%- do specs.append({'name': spec.name, 'input': input_name, 'kind': spec.kind, 'fill': spec.fill,
+                                         'ratio_of': none}) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
@@ -159,17 +164,13 @@
     {{ return(candidate_feature_specs() | map(attribute='name') | list) }}
 {% endmacro %}
 
-{#- Kept for callers of the foundation's name: every candidate feature. -#}
-{% macro model_features() %}
-    {{ return(candidate_features()) }}
-{% endmacro %}
-
 {#- The features configured for the model, in priority order: var model_features when set, otherwise per
     present input (feature_input_order) its var default_model_features list, and for the customer table
     var customer_features plus the derived ratios. Only candidates count; an unknown name in
-    var model_features is an error. -#}
-{% macro configured_model_features() %}
-    {%- set candidates = candidate_features() -%}
+    var model_features is an error. specs: candidate_feature_specs() when the caller has them. -#}
+{% macro configured_model_features(specs=none) %}
+    {%- set specs = specs if specs is not none else candidate_feature_specs() -%}
+    {%- set candidates = specs | map(attribute='name') | list -%}
     {%- set explicit = var('model_features', none) -%}
     {%- set configured = [] -%}
     {%- if explicit is not none -%}
@@ -183,24 +184,18 @@
         {%- endfor -%}
     {%- else -%}
         {%- set defaults = var('default_model_features', {}) or {} -%}
-        {%- for spec in candidate_feature_specs() -%}
-            {%- set listed = defaults.get(spec.input) -%}
-            {%- if spec.input == 'customers' and listed is none -%}
-                {%- do configured.append(spec.name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- set ordered = [] -%}
         {%- for input_name in feature_input_order() -%}
             {%- set listed = defaults.get(input_name) -%}
             {%- if input_name == 'customers' and listed is none -%}
-                {%- for name in configured -%}{%- do ordered.append(name) -%}{%- endfor -%}
+                {%- for spec in specs if spec.input == 'customers' -%}
+                    {%- do configured.append(spec.name) -%}
+                {%- endfor -%}
             {%- else -%}
-                {%- for name in (listed or []) if name in candidates and name not in ordered -%}
-                    {%- do ordered.append(name) -%}
+                {%- for name in (listed or []) if name in candidates and name not in configured -%}
+                    {%- do configured.append(name) -%}
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- set configured = ordered -%}
     {%- endif -%}
     {{ return(configured) }}
 {% endmacro %}

@@ -1,8 +1,31 @@
 {#- Reading the user's files. Every input is read as text and mapped to canonical column names by the
-    `<input>_columns` var, so that cleaning can catch and report values that do not parse. -#}
+    `<input>_columns` var, so that cleaning can catch and report values that do not parse.
+    Each input file is probed once per build (stg_input_files): whether it exists and holds rows, its text
+    encoding and its columns. Every model that needs those facts reads that small table. -#}
 
 {% macro input_names() %}
     {{ return(['customers', 'transactions', 'events', 'coupon_redemptions']) }}
+{% endmacro %}
+
+{#- The canonical columns of each input: {'required': [...], 'optional': [...]}. The customer table's
+    feature columns are those of var customer_features. -#}
+{% macro input_columns(input_name) %}
+    {%- set columns = {
+        'customers': {'required': ['customer_id'] + customer_features(), 'optional': []},
+        'transactions': {
+            'required': ['customer_id', 'order_id', 'order_ts', 'quantity', 'unit_price'],
+            'optional': ['product_id', 'country', 'discount_amount'],
+        },
+        'events': {
+            'required': ['customer_id', 'event_ts', 'event_type'],
+            'optional': ['session_id', 'product_id', 'category', 'price'],
+        },
+        'coupon_redemptions': {
+            'required': ['customer_id', 'redeemed_at'],
+            'optional': ['coupon_id', 'discount_amount'],
+        },
+    } -%}
+    {{ return(columns[input_name]) }}
 {% endmacro %}
 
 {% macro any_input_configured() %}
@@ -22,12 +45,13 @@
     {{ return(path) }}
 {% endmacro %}
 
+{#- Whether an input is given (its path var is set; for customers also the demo default). -#}
+{% macro input_is_present(input_name) %}
+    {{ return(input_path(input_name) is not none) }}
+{% endmacro %}
+
 {% macro sql_string(value) -%}
     '{{ value | string | replace("'", "''") }}'
-{%- endmacro %}
-
-{% macro sql_identifier(name) -%}
-    "{{ name | string | replace('"', '""') }}"
 {%- endmacro %}
 
 {#- A name from a var that becomes a column name in SQL: a plain identifier, or a clear error.
@@ -55,15 +79,17 @@
 
 {#- The `<input>_columns` var: canonical name -> the file's column name. Every key must be a canonical
     column of that input and every value a column name (text). -#}
-{% macro input_column_map(input_name, canonical_columns=none) %}
+{% macro input_column_map(input_name) %}
     {%- set mapping = var(input_name ~ '_columns', {}) or {} -%}
+    {%- set canonical = input_columns(input_name) -%}
+    {%- set canonical_columns = canonical.required + canonical.optional -%}
     {%- if mapping is not mapping -%}
         {{ exceptions.raise_compiler_error(
             "var " ~ input_name ~ "_columns must map canonical column names to the file's column names, got '"
             ~ mapping ~ "'") }}
     {%- endif -%}
     {%- for key, value in mapping.items() -%}
-        {%- if canonical_columns is not none and key not in canonical_columns -%}
+        {%- if key not in canonical_columns -%}
             {{ exceptions.raise_compiler_error(
                 input_name ~ "_columns names '" ~ key ~ "', which is not a column of the " ~ input_name
                 ~ " input; canonical columns: " ~ (canonical_columns | join(', '))) }}
@@ -76,116 +102,159 @@
     {{ return(mapping) }}
 {% endmacro %}
 
-{#- The text encoding of an input's CSV file: var `<input>_encoding` (utf-8, utf-16 or latin-1) when set;
-    otherwise UTF-8 (a byte order mark is skipped), or latin-1 when an uncompressed CSV is not valid UTF-8.
-    Checked at run time. -#}
-{% macro input_encoding(input_name, path) %}
+{#- The text encoding var of an input (utf-8, utf-16 or latin-1), normalized; none when unset. -#}
+{% macro configured_input_encoding(input_name) %}
     {%- set configured = var(input_name ~ '_encoding', none) -%}
-    {%- if configured is not none -%}
-        {%- set encoding = configured | string | lower | trim | replace('_', '-') -%}
-        {%- set encoding = {'utf8': 'utf-8', 'utf16': 'utf-16', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1'}.get(encoding, encoding) -%}
-        {%- if encoding not in ['utf-8', 'utf-16', 'latin-1'] -%}
-            {{ exceptions.raise_compiler_error(
-                "var " ~ input_name ~ "_encoding is '" ~ configured ~ "'; supported: utf-8, utf-16, latin-1") }}
-        {%- endif -%}
-        {{ return(encoding) }}
+    {%- if configured is none -%}{{ return(none) }}{%- endif -%}
+    {%- set encoding = configured | string | lower | trim | replace('_', '-') -%}
+    {%- set encoding = {'utf8': 'utf-8', 'utf16': 'utf-16', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1'}.get(encoding, encoding) -%}
+    {%- if encoding not in ['utf-8', 'utf-16', 'latin-1'] -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_encoding is '" ~ configured ~ "'; supported: utf-8, utf-16, latin-1") }}
     {%- endif -%}
-    {%- if not execute or not (path | lower).endswith('.csv') -%}{{ return('utf-8') }}{%- endif -%}
-    {%- set invalid = run_query(
-        "select count(*) from read_blob(" ~ sql_string(path) ~ ") where try(decode(content)) is null"
-    ).columns[0].values()[0] -%}
-    {{ return('latin-1' if invalid > 0 else 'utf-8') }}
+    {{ return(encoding) }}
 {% endmacro %}
 
-{#- Table function reading the file as text: Parquet by extension, otherwise CSV (plain or gzipped; the
-    delimiter, quoting and header are detected). -#}
-{% macro file_reader(path, encoding='utf-8') -%}
-    {%- if (path | lower).endswith('.parquet') -%}
-        read_parquet({{ sql_string(path) }}, filename = true)
-    {%- else -%}
-        read_csv({{ sql_string(path) }}, header = true, all_varchar = true, filename = true
-                 {%- if encoding != 'utf-8' %}, encoding = {{ sql_string(encoding) }}{% endif %})
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Column names of the file, checked at run time: the file must exist, hold rows and be readable. -#}
-{% macro input_file_columns(input_name, path, encoding=none) %}
-    {%- set matches = run_query("select count(*) from glob(" ~ sql_string(path) ~ ")").columns[0].values()[0] -%}
-    {%- if matches == 0 -%}
+{#- Probe one input's file, at run time: it must exist and hold rows. Returns {path, encoding, columns}:
+    the encoding (var `<input>_encoding` when set; otherwise UTF-8, or latin-1 when an uncompressed CSV is
+    not valid UTF-8) and the file's column names. Called once per build, by stg_input_files. -#}
+{% macro probe_input_file(input_name) %}
+    {%- set path = input_path(input_name) -%}
+    {%- do input_column_map(input_name) -%}
+    {%- if not adapter.dispatch('input_file_exists', 'segments')(path) -%}
         {{ exceptions.raise_compiler_error("file not found: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
     {%- endif -%}
-    {%- set reader = file_reader(path, encoding if encoding is not none else input_encoding(input_name, path)) -%}
-    {%- set has_rows = run_query("select count(*) from (select 1 from " ~ reader ~ " limit 1)").columns[0].values()[0] -%}
+    {%- set encoding = configured_input_encoding(input_name) -%}
+    {%- if encoding is none -%}
+        {%- set encoding = adapter.dispatch('detected_file_encoding', 'segments')(path) -%}
+    {%- endif -%}
+    {%- set reader = file_reader(path, encoding) -%}
+    {%- set has_rows = run_query("select count(*) from (select 1 from " ~ reader ~ " limit 1) as probe").columns[0].values()[0] -%}
     {%- if has_rows == 0 -%}
         {{ exceptions.raise_compiler_error(input_name ~ " input has no rows: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
     {%- endif -%}
-    {%- set described = run_query("describe select * from " ~ reader) -%}
-    {{ return(described.columns[0].values() | list) }}
+    {%- set columns = adapter.dispatch('file_column_names', 'segments')(reader) -%}
+    {{ return({'path': path, 'encoding': encoding, 'columns': columns}) }}
 {% endmacro %}
 
-{#- Whether an input is given (its path var is set; for customers also the demo default). -#}
-{% macro input_is_present(input_name) %}
-    {{ return(input_path(input_name) is not none) }}
+{#- What stg_input_files recorded for this build: input name -> {path, encoding, columns}, for the present
+    inputs. When that table is missing or from another invocation (a selective run that does not include
+    it), the files are probed here instead. While dbt only parses, nothing is probed: every present input
+    counts as having every canonical column. -#}
+{% macro described_inputs() %}
+    {#- A unit test renders its model with fixtures for the model's inputs only: it probes the files. -#}
+    {%- set relation = ref('stg_input_files') if model.resource_type != 'unit_test' else none -%}
+    {%- set described = {} -%}
+    {%- if not execute -%}
+        {%- for input_name in input_names() if input_is_present(input_name) -%}
+            {%- set canonical = input_columns(input_name) -%}
+            {%- do described.update({input_name: {
+                'path': input_path(input_name), 'encoding': 'utf-8',
+                'columns': canonical.required + canonical.optional, 'is_parsing': true}}) -%}
+        {%- endfor -%}
+        {{ return(described) }}
+    {%- endif -%}
+    {%- set recorded = none -%}
+    {%- if relation is not none and load_relation(relation) is not none -%}
+        {%- set recorded = run_query(
+            "select input_name, input_path, file_encoding, file_column, invocation_id from " ~ relation
+            ~ " order by input_name, column_position") -%}
+    {%- endif -%}
+    {%- if recorded is not none and recorded.rows | length > 0
+            and recorded.rows[0][4] == invocation_id -%}
+        {%- for row in recorded.rows -%}
+            {%- if row[0] not in described -%}
+                {%- do described.update({row[0]: {'path': row[1], 'encoding': row[2], 'columns': []}}) -%}
+            {%- endif -%}
+            {%- do described[row[0]]['columns'].append(row[3]) -%}
+        {%- endfor -%}
+        {#- Inputs present now but not recorded (nothing recorded: no input given) are probed. -#}
+    {%- endif -%}
+    {%- for input_name in input_names() if input_is_present(input_name) and input_name not in described -%}
+        {%- do described.update({input_name: probe_input_file(input_name)}) -%}
+    {%- endfor -%}
+    {{ return(described) }}
 {% endmacro %}
 
-{#- Whether a present input's file holds a (canonical) column, after the `<input>_columns` mapping.
-    Checked at run time; while dbt only parses, every column counts as present. -#}
-{% macro input_has_column(input_name, column) %}
-    {%- set path = input_path(input_name) -%}
-    {%- if path is none -%}{{ return(false) }}{%- endif -%}
-    {%- if not execute -%}{{ return(true) }}{%- endif -%}
-    {%- set mapping = input_column_map(input_name) -%}
-    {{ return(mapping.get(column, column) in input_file_columns(input_name, path)) }}
+{#- Canonical columns of a present input that its file has (after the column map): {input: [columns]}.
+    Raises a clear error when a required column is missing or the map names a column the file lacks. -#}
+{% macro present_input_columns(described=none) %}
+    {%- set described = described if described is not none else described_inputs() -%}
+    {%- set present = {} -%}
+    {%- for input_name, facts in described.items() -%}
+        {%- set mapping = input_column_map(input_name) -%}
+        {%- set canonical = input_columns(input_name) -%}
+        {%- if facts.get('is_parsing') -%}
+            {%- do present.update({input_name: canonical.required + canonical.optional}) -%}
+            {%- continue -%}
+        {%- endif -%}
+        {%- set columns = [] -%}
+        {%- set file_columns = facts.columns | reject('equalto', 'filename') | list -%}
+        {%- for column in canonical.required + canonical.optional -%}
+            {%- set file_column = mapping.get(column, column) -%}
+            {%- if file_column in facts.columns -%}
+                {%- do columns.append(column) -%}
+            {%- elif column in canonical.required -%}
+                {{ exceptions.raise_compiler_error(
+                    "required column " ~ column ~ " is missing from " ~ facts.path
+                    ~ (" (mapped to '" ~ file_column ~ "' by var " ~ input_name ~ "_columns)" if column in mapping else "")
+                    ~ "; the file has: " ~ (file_columns | join(', '))) }}
+            {%- elif column in mapping -%}
+                {{ exceptions.raise_compiler_error(
+                    "var " ~ input_name ~ "_columns maps " ~ column ~ " to '" ~ file_column ~ "', which is not a column of "
+                    ~ facts.path ~ "; the file has: " ~ (file_columns | join(', '))) }}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do present.update({input_name: columns}) -%}
+    {%- endfor -%}
+    {{ return(present) }}
 {% endmacro %}
 
-{#- Select the canonical columns of an input as text, with the row's position in the input.
-    required: canonical names that must be present; optional: read when present, NULL otherwise.
-    An absent input (its path var unset) is an empty relation with the same columns, so that any subset
-    of the inputs builds. -#}
-{% macro read_input(input_name, required_columns, optional_columns=[]) %}
-    {%- set path = input_path(input_name) -%}
-    {%- if path is none %}
+{#- Whether a present input's file holds a (canonical) column, after the `<input>_columns` mapping. -#}
+{% macro input_has_column(input_name, column, present=none) %}
+    {%- set present = present if present is not none else present_input_columns() -%}
+    {{ return(column in present.get(input_name, [])) }}
+{% endmacro %}
+
+{#- Select the canonical columns of an input as text, with the row's position in the input (required and
+    optional columns of input_columns(); an optional column the file lacks is NULL). An absent input (its
+    path var unset) is an empty relation with the same columns, so that any subset of the inputs builds. -#}
+{% macro read_input(input_name) %}
+    {%- set canonical = input_columns(input_name) -%}
+    {%- set all_columns = canonical.required + canonical.optional -%}
+    {%- if not input_is_present(input_name) %}
     select
         cast(null as bigint) as source_row_number,
-        cast(null as varchar) as source_file,
-        {%- for column in required_columns + optional_columns %}
-        cast(null as varchar) as {{ column }}{{ "," if not loop.last }}
+        cast(null as string) as source_file,
+        {%- for column in all_columns %}
+        cast(null as string) as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
-    where false
+    from (select 1 as no_row) as empty_input
+    where 1 = 0
     {%- else -%}
-    {%- set mapping = input_column_map(input_name, required_columns + optional_columns) -%}
-    {#- The encoding check reads the whole of an uncompressed CSV: once per model, not once per use. -#}
-    {%- set encoding = input_encoding(input_name, path) -%}
-    {%- set available = input_file_columns(input_name, path, encoding) if execute else [] -%}
-    {%- set present = [] -%}
-    {%- for column in required_columns + optional_columns -%}
-        {%- set file_column = mapping.get(column, column) -%}
-        {%- if not execute or file_column in available -%}
-            {%- do present.append(column) -%}
-        {%- elif column in required_columns -%}
-            {{ exceptions.raise_compiler_error(
-                "required column " ~ column ~ " is missing from " ~ path
-                ~ (" (mapped to '" ~ file_column ~ "' by var " ~ input_name ~ "_columns)" if column in mapping else "")
-                ~ "; the file has: " ~ (available | reject('equalto', 'filename') | join(', '))) }}
-        {%- elif column in mapping -%}
-            {{ exceptions.raise_compiler_error(
-                "var " ~ input_name ~ "_columns maps " ~ column ~ " to '" ~ file_column ~ "', which is not a column of "
-                ~ path ~ "; the file has: " ~ (available | reject('equalto', 'filename') | join(', '))) }}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- set described = described_inputs() -%}
+    {%- set facts = described[input_name] -%}
+    {%- set present = present_input_columns(described)[input_name] -%}
+    {%- set mapping = input_column_map(input_name) -%}
     select
-        row_number() over () as source_row_number,
+        {{ adapter.dispatch('source_row_number', 'segments')() }} as source_row_number,
         filename as source_file,
-        {%- for column in required_columns + optional_columns %}
+        {%- for column in all_columns %}
         {% if column in present -%}
-        cast({{ sql_identifier(mapping.get(column, column)) }} as varchar) as {{ column }}
+        cast({{ adapter.quote(mapping.get(column, column)) }} as string) as {{ column }}
         {%- else -%}
-        cast(null as varchar) as {{ column }}
+        cast(null as string) as {{ column }}
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ file_reader(path, encoding) }}
+    from {{ file_reader(facts.path, facts.encoding) }}
     {%- endif %}
 {% endmacro %}
+
+{#- Table function reading a file as text: Parquet by extension, otherwise CSV (plain or gzipped; the
+    delimiter, quoting and header are detected), with a `filename` column. -#}
+{% macro file_reader(path, encoding='utf-8') -%}
+    {{ return(adapter.dispatch('file_reader', 'segments')(path, encoding)) }}
+{%- endmacro %}
 
 {#- Text to number: blanks are missing; anything that does not parse stays NULL here and is reported by
     the validation model, which compares it with the text. -#}
@@ -193,9 +262,13 @@
     try_cast(nullif(trim({{ column }}), '') as double)
 {%- endmacro %}
 
-{#- Customer ids are text. A float-written integer id (17850.0) is the same customer as 17850. -#}
+{#- Customer ids are text. A float-written integer id (17850.0) is the same customer as 17850.
+    regexp_extract with a group, and [.] rather than an escaped dot, read the same in every engine. -#}
 {% macro normalize_customer_id(column) -%}
-    regexp_replace(nullif(trim({{ column }}), ''), '^([0-9]+)\.0+$', '\1')
+    coalesce(
+        nullif(regexp_extract(nullif(trim({{ column }}), ''), '^([0-9]+)[.]0+$', 1), ''),
+        nullif(trim({{ column }}), '')
+    )
 {%- endmacro %}
 
 {#- Text to timestamp. With var timestamp_format (a strptime format or a list of them, e.g.
@@ -206,13 +279,6 @@
 {% macro parse_timestamp(column) -%}
     {%- set formats = var('timestamp_format', none) -%}
     {%- set text = "nullif(trim(" ~ column ~ "), '')" -%}
-    {%- if formats is none or formats == [] -%}
-        try_cast({{ text }} as timestamp)
-    {%- else -%}
-        {%- set format_list = [formats] if formats is string else formats -%}
-        coalesce(
-            try_strptime({{ text }}, [{% for f in format_list %}{{ sql_string(f) }}{{ ", " if not loop.last }}{% endfor %}]),
-            try_cast({{ text }} as timestamp)
-        )
-    {%- endif -%}
+    {%- set format_list = [] if formats is none else ([formats] if formats is string else formats) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'segments')(text, format_list)) }}
 {%- endmacro %}

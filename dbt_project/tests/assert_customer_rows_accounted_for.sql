@@ -7,7 +7,7 @@ with read_rows as (
 
 accepted as (
 
-    select count(*) as row_count from {{ ref('int_customers_imputed') }}
+    select count(*) as row_count from {{ ref('int_customer_rows_validated') }} where is_accepted
 
 ),
 

@@ -23,7 +23,7 @@ def model(dbt, session):
             return session.sql(f"select * from {dbt.this} where false").df()
     settings = settings_from_config(dbt.config.get("clustering_settings"))
     features, _, _ = frozen_preprocessing(preprocessing, version)
-    _, matrix, features = feature_matrix(dbt.ref("int_customer_features_scored"), features)
+    _, matrix, features = feature_matrix(dbt.ref("int_customer_features_scored"), features, ordered=True)
     table = candidates_table(select_model(matrix, settings), features)
     table.insert(0, "model_version", version)
     return table

@@ -26,7 +26,7 @@ def model(dbt, session):
     candidates = dbt.ref("int_segment_candidates").filter(f"model_version = {version} and is_selected")
     selected = dict(zip(candidates.columns, candidates.fetchone(), strict=True))
     features, steps, facts = frozen_preprocessing(preprocessing, version)
-    _, matrix, features = feature_matrix(dbt.ref("int_customer_features_scored"), features)
+    _, matrix, features = feature_matrix(dbt.ref("int_customer_features_scored"), features, ordered=True)
     candidate = fit_selected(matrix, settings, selected["algorithm"], int(selected["k"]))
     frozen = freeze_trained_model(
         candidate,

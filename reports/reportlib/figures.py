@@ -392,12 +392,14 @@ def selection_grid(candidates: pd.DataFrame, columns: int = 4) -> go.Figure:
             if data.empty:
                 continue
             colour = ALGORITHM_COLORS.get(algorithm, "#555")
-            eligible = data["is_eligible"].astype(bool)
+            # NULL: not judged (its stability could not change the choice, so it was not measured).
+            judged = data["is_eligible"].notna()
+            eligible = data["is_eligible"].fillna(True).astype(bool)
             hover = [
                 f"{ALGORITHM_NAMES.get(algorithm, algorithm)}, k = {k}<br>{metric}: {fmt_num(v)}<br>"
-                + ("eligible" if ok else f"ineligible: {reason}")
-                for k, v, ok, reason in zip(
-                    data["k"], data[metric], eligible, data["ineligible_reason"], strict=True
+                + (("eligible" if ok else f"ineligible: {reason}") if known else "not judged")
+                for k, v, ok, known, reason in zip(
+                    data["k"], data[metric], eligible, judged, data["ineligible_reason"], strict=True
                 )
             ]
             fig.add_trace(

@@ -161,11 +161,12 @@ class Warehouse:
 
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
-        """feature -> {label, high_label, low_label} from the reference seed when it exists."""
-        if not self.has_table("feature_labels", "reference"):
-            return {}
-        frame = self.sql("select * from reference.feature_labels")
-        return {row["feature"]: row for row in frame.to_dict("records")}
+        """feature -> {label, high_label, low_label}, from feature_summary."""
+        frame = self.feature_summary.rename(columns={"feature_label": "label"})
+        return {
+            row["feature"]: row
+            for row in frame[["feature", "label", "high_label", "low_label"]].to_dict("records")
+        }
 
     def label(self, feature: str) -> str:
         label = self.labels.get(feature, {}).get("label")

@@ -17,6 +17,8 @@ Forcing `k` and/or `algorithm` restricts the candidates that the rule may choose
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,9 +175,36 @@ def sample_rows(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(matrix[rows], dtype=np.float64)
 
 
+# The candidate the latest selection in this process chose. dbt runs the selection and the training models
+# in one process: training takes the fitted candidate from here instead of fitting it again.
+_chosen_by_selection: dict[tuple, FittedCandidate] = {}
+
+
+def _fit_key(
+    matrix: np.ndarray, settings: SelectionSettings, samples: Samples, algorithm: str, k: int | None
+):
+    """What determines a fit: the sample's values, the algorithm, k and the settings that reach the fit."""
+    sample = np.ascontiguousarray(matrix[samples.per_algorithm[algorithm]], dtype=np.float64)
+    digest = hashlib.sha256(sample.tobytes()).hexdigest()
+    requested_k = None if algorithm == "hdbscan" else int(k)
+    return (digest, sample.shape, algorithm, requested_k, settings.random_seed, samples.min_cluster_size)
+
+
+def _remember_chosen(
+    matrix: np.ndarray, settings: SelectionSettings, samples: Samples, chosen: FittedCandidate
+) -> None:
+    _chosen_by_selection.clear()
+    key = _fit_key(matrix, settings, samples, chosen.algorithm, chosen.k)
+    _chosen_by_selection[key] = chosen
+
+
 def fit_selected(matrix: np.ndarray, settings: SelectionSettings, algorithm: str, k: int) -> FittedCandidate:
-    """Refit the candidate that select_model chose, identically (same sample, same seed)."""
+    """The candidate that select_model chose: the fitted one when that selection ran in this process on the
+    same data, otherwise refitted identically (same sample, same seed)."""
     samples = draw_samples(len(matrix), settings)
+    remembered = _chosen_by_selection.get(_fit_key(matrix, settings, samples, algorithm, k))
+    if remembered is not None:
+        return remembered
     with single_threaded_numerics():
         return _fit(
             algorithm,
@@ -208,6 +237,10 @@ def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -
     # Every candidate's silhouette is measured on the same probe rows: their distances are computed once.
     probe_distances = pairwise_distances(probe_matrix)
     ward_trees: dict[int, np.ndarray] = {}
+    fit_matrices = {
+        algorithm: sample_rows(matrix, samples.per_algorithm[algorithm])
+        for algorithm in settings.candidate_algorithms
+    }
 
     def fit(algorithm: str, k: int | None, data: np.ndarray, resample_index: int) -> FittedCandidate:
         tree = None
@@ -219,15 +252,21 @@ def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -
         return _fit(algorithm, k, data, settings, samples, resample_index + 1, tree)
 
     rows: list[dict] = []
-    fitted: dict[tuple[str, int], FittedCandidate] = {}
+    fitted: list[FittedCandidate | None] = []
     for algorithm in settings.candidate_algorithms:
-        fit_matrix = sample_rows(matrix, samples.per_algorithm[algorithm])
+        fit_matrix = fit_matrices[algorithm]
         for k in [None] if algorithm == "hdbscan" else settings.k_values:
-            record = {"algorithm": algorithm, "k": k or 0, "fit_sample_size": len(fit_matrix)}
+            record = {
+                "algorithm": algorithm,
+                "k": k or 0,
+                "requested_k": k,
+                "fit_sample_size": len(fit_matrix),
+            }
             try:
                 candidate = fit(algorithm, k, fit_matrix, -1)
             except CandidateFailed as failure:
                 rows.append({**record, "failure_reason": str(failure)})
+                fitted.append(None)
                 continue
             labels = candidate.predict(fit_matrix_all)
             record["k"] = candidate.k
@@ -236,26 +275,41 @@ def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -
             record["bic"] = candidate.extras.get("bic", np.nan)
             record["noise_share"] = candidate.extras.get("noise_share", np.nan)
             record["smallest_segment_share"] = smallest_cluster_share(labels, candidate.k)
-            record["stability_ari"] = bootstrap_stability(
-                lambda index, subset, algorithm=algorithm, k=k, fit_matrix=fit_matrix: fit(
-                    algorithm, k, fit_matrix[subset], index
-                ),
-                candidate,
-                samples.resamples[algorithm],
-                probe_matrix,
-            )
             rows.append(record)
-            fitted.setdefault((algorithm, candidate.k), candidate)
+            fitted.append(candidate)
 
-    candidates = apply_selection_rule(pd.DataFrame(rows), settings)
-    chosen_row = candidates.loc[candidates["is_selected"]].iloc[0]
-    chosen = fitted[(chosen_row["algorithm"], int(chosen_row["k"]))]
+    def measure_stability(position: int) -> float:
+        """Bootstrap stability of candidate `position` (refits on the shared resamples)."""
+        row, candidate = rows[position], fitted[position]
+        algorithm, k = row["algorithm"], row["requested_k"]
+        return bootstrap_stability(
+            lambda index, subset: fit(algorithm, k, fit_matrices[algorithm][subset], index),
+            candidate,
+            samples.resamples[algorithm],
+            probe_matrix,
+        )
+
+    frame = pd.DataFrame(rows).drop(columns="requested_k")
+    candidates = apply_selection_rule(frame, settings, measure_stability)
+    chosen_position = int(np.flatnonzero(candidates["is_selected"].to_numpy())[0])
+    chosen = fitted[chosen_position]
+    _remember_chosen(matrix, settings, samples, chosen)
     return SelectionResult(candidates=candidates, chosen=chosen, settings=settings)
 
 
-def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) -> pd.DataFrame:
-    """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative` and `is_selected`."""
-    frame = candidates.copy()
+def apply_selection_rule(
+    candidates: pd.DataFrame,
+    settings: SelectionSettings,
+    measure_stability: Callable[[int], float] | None = None,
+) -> pd.DataFrame:
+    """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative` and `is_selected`.
+
+    Stability is the costly criterion (a refit per resample). With `measure_stability` (row position ->
+    stability), it is measured only for the candidates whose stability can change the choice - those the
+    rule reaches, in the order it reaches them - and left NULL for the others (is_eligible NULL too: not
+    judged). Without it, the `stability_ari` column must hold every candidate's stability. Either way the
+    choice is the same."""
+    frame = candidates.copy().reset_index(drop=True)
     for column in (
         "silhouette",
         "calinski_harabasz",
@@ -266,19 +320,20 @@ def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) 
     ):
         if column not in frame:
             frame[column] = np.nan if column != "failure_reason" else None
-    reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    frame["stability_ari"] = frame["stability_ari"].astype(float)
+    measured = frame["stability_ari"].notna().to_numpy().copy() if measure_stability else None
+
+    def stability(position: int) -> float:
+        if measure_stability is not None and not measured[position]:
+            frame.loc[position, "stability_ari"] = measure_stability(position)
+            measured[position] = True
+        return float(frame.loc[position, "stability_ari"])
+
     failed = frame["failure_reason"].notna()
-    reasons[failed] = frame.loc[failed, "failure_reason"]
     too_small = ~failed & (frame["smallest_segment_share"] < settings.min_segment_share)
-    reasons[too_small & reasons.isna()] = (
-        f"a segment holds less than {settings.min_segment_share:.0%} of customers"
-    )
-    unstable = ~failed & (frame["stability_ari"] < settings.stability_floor)
-    reasons[unstable & reasons.isna()] = f"stability below {settings.stability_floor:.2f}"
     undefined = ~failed & frame["silhouette"].isna()
-    reasons[undefined & reasons.isna()] = "criteria undefined (a single cluster)"
-    frame["ineligible_reason"] = reasons
-    frame["is_eligible"] = reasons.isna()
+    # Candidates that pass every gate but stability: only their stability can matter.
+    passes_cheap_gates = ~failed & ~too_small & ~undefined
 
     # Consensus rank within k: lower is better, over the three internal criteria.
     # Ranked on rounded values: two candidates with the same partition tie exactly, instead of being
@@ -297,32 +352,76 @@ def apply_selection_rule(candidates: pd.DataFrame, settings: SelectionSettings) 
         axis=1,
     )
     frame["consensus_rank"] = ranks.mean(axis=1)
-    frame["is_k_representative"] = False
-    frame["is_selected"] = False
+    silhouettes = rounded["silhouette"]
 
-    eligible = frame[frame["is_eligible"]]
-    if eligible.empty:
+    def is_stable(position: int) -> bool:
+        return stability(position) >= settings.stability_floor
+
+    representatives: dict[int, int | None] = {}
+
+    def representative(k: int) -> int | None:
+        """The eligible candidate with the best consensus rank at k (ties: higher stability, then name)."""
+        if k not in representatives:
+            pool = frame[passes_cheap_gates & (frame["k"] == k)]
+            chosen = None
+            for _, group in pool.groupby(pool["consensus_rank"].round(9), sort=True):
+                stable = [position for position in group.index if is_stable(position)]
+                if stable:
+                    chosen = min(stable, key=lambda p: (-round(stability(p), 9), frame.loc[p, "algorithm"]))
+                    break
+            representatives[k] = chosen
+        return representatives[k]
+
+    ks = sorted(frame.loc[passes_cheap_gates, "k"].unique())
+    # The best representative silhouette: visit k by the best silhouette it could have, stop when no k
+    # left can beat the best found.
+    ceiling = {k: silhouettes[passes_cheap_gates & (frame["k"] == k)].max() for k in ks}
+    best_silhouette = None
+    for k in sorted(ks, key=lambda k: -ceiling[k]):
+        if best_silhouette is not None and ceiling[k] <= best_silhouette:
+            break
+        position = representative(k)
+        if position is not None and (best_silhouette is None or silhouettes[position] > best_silhouette):
+            best_silhouette = silhouettes[position]
+
+    chosen_position = None
+    if best_silhouette is not None:
+        threshold = best_silhouette * (1.0 - settings.silhouette_tolerance)
+        for k in sorted(ks, reverse=True):
+            if ceiling[k] < threshold:
+                continue
+            position = representative(k)
+            if position is not None and silhouettes[position] >= threshold:
+                chosen_position = position
+                break
+    else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
         pool = frame[~failed]
         if pool.empty:
             raise ValueError("no clustering candidate could be fitted on this data")
-        best = pool.sort_values(["stability_ari", "silhouette"], ascending=False).index[0]
-        frame.loc[best, "is_selected"] = True
-        frame.loc[best, "is_k_representative"] = True
-        return frame
-
-    eligible = eligible.assign(stability_rounded=eligible["stability_ari"].round(9))
-    representatives = (
-        eligible.sort_values(
-            ["k", "consensus_rank", "stability_rounded", "algorithm"], ascending=[True, True, False, True]
+        for position in pool.index:
+            stability(position)
+        chosen_position = (
+            frame.loc[pool.index].sort_values(["stability_ari", "silhouette"], ascending=False).index[0]
         )
-        .groupby("k")
-        .head(1)
+
+    reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    reasons[failed] = frame.loc[failed, "failure_reason"]
+    reasons[too_small & reasons.isna()] = (
+        f"a segment holds less than {settings.min_segment_share:.0%} of customers"
     )
-    frame.loc[representatives.index, "is_k_representative"] = True
-    best_silhouette = representatives["silhouette"].round(9).max()
-    threshold = best_silhouette * (1.0 - settings.silhouette_tolerance)
-    within = representatives[representatives["silhouette"].round(9) >= threshold]
-    chosen_index = within.sort_values("k").index[-1]
-    frame.loc[chosen_index, "is_selected"] = True
+    unstable = ~failed & (frame["stability_ari"] < settings.stability_floor)
+    reasons[unstable & reasons.isna()] = f"stability below {settings.stability_floor:.2f}"
+    reasons[undefined & reasons.isna()] = "criteria undefined (a single cluster)"
+    frame["ineligible_reason"] = reasons
+    judged = reasons.notna() | frame["stability_ari"].notna()
+    frame["is_eligible"] = pd.Series(reasons.isna(), dtype="boolean").where(judged, pd.NA)
+    frame["is_k_representative"] = False
+    for position in representatives.values():
+        if position is not None:
+            frame.loc[position, "is_k_representative"] = True
+    frame["is_selected"] = False
+    frame.loc[chosen_position, "is_selected"] = True
+    if best_silhouette is None:
+        frame.loc[chosen_position, "is_k_representative"] = True
     return frame

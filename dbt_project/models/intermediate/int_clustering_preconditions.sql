@@ -6,7 +6,7 @@
 
 {%- if execute -%}
     {%- set counts = run_query(
-        "select (select count(*) from " ~ ref('int_customer_features_standardized') ~ "), "
+        "select (select count(*) from " ~ ref('int_customer_features_joined') ~ "), "
         ~ "(select count(*) from " ~ ref('int_feature_selection') ~ " where is_model_feature)"
     ).rows[0] -%}
     {%- if counts[0] < needed -%}
@@ -21,9 +21,9 @@
     {%- endif -%}
 {%- endif %}
 
-with standardized as (
+with features as (
 
-    select * from {{ ref('int_customer_features_standardized') }}
+    select * from {{ ref('int_customer_features_joined') }}
 
 ),
 
@@ -31,9 +31,15 @@ selection as (
 
     select * from {{ ref('int_feature_selection') }}
 
+),
+
+final as (
+
+    select
+        (select count(*) from features) as customer_count,
+        {{ needed }} as minimum_customers,
+        (select count(*) from selection where is_model_feature) as model_feature_count
+
 )
 
-select
-    (select count(*) from standardized) as customer_count,
-    {{ needed }} as minimum_customers,
-    (select count(*) from selection where is_model_feature) as model_feature_count
+select * from final

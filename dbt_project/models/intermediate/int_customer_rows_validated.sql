@@ -5,8 +5,12 @@
       3. an exact duplicate (same id and same text in every column) of an earlier row;
       4. a conflicting duplicate: another valid row has the same id with other values. The kept row is the
          most complete one (fewest missing values); among equally complete rows the last in the file,
-         since a later export supersedes an earlier one. -#}
+         since a later export supersedes an earlier one.
+    Duplicates are found by aggregation (see exact_copies_ctes): only rows that share a hash with another
+    row are compared, so the cost is one pass over the input, not a sort of it. -#}
 {%- set features = customer_features() -%}
+{%- set text_columns = ['customer_id'] -%}
+{%- for feature in features -%}{%- do text_columns.append(feature ~ '_text') -%}{%- endfor %}
 
 with customers as (
 
@@ -17,62 +21,92 @@ with customers as (
 checked as (
 
     select
-        *,
+        source_row_number,
+        source_file,
+        customer_id,
+        {%- for feature in features %}
+        {{ feature }},
+        {%- endfor %}
         case
             when customer_id is null then 'missing customer id'
             {%- for feature in features %}
             when {{ feature }} is null and nullif(trim({{ feature }}_text), '') is not null
                 then 'not a number in {{ feature }}'
-            when not isfinite({{ feature }}) then 'non-finite value in {{ feature }}'
+            when not {{ is_finite(feature) }} then 'non-finite value in {{ feature }}'
             when {{ feature }} < 0 then 'negative value in {{ feature }}'
             {%- endfor %}
         end as invalid_reason,
-        row_number() over (
-            partition by customer_id{% for feature in features %}, {{ feature }}_text{% endfor %}
-            order by source_row_number
-        ) as exact_copy_number,
         {%- for feature in features %}
-        ({{ feature }} is not null)::integer{{ " +" if not loop.last }}
+        cast({{ feature }} is not null as integer){{ " +" if not loop.last }}
         {%- endfor %} as present_value_count
 
     from customers
 
 ),
 
-ranked as (
+{{ exact_copies_ctes('customers', text_columns, 'exact_copies') }}
 
-    select
-        *,
-        row_number() over (
-            partition by customer_id
-            order by present_value_count desc, source_row_number desc
-        ) as id_rank,
-        first(source_row_number) over (
-            partition by customer_id
-            order by present_value_count desc, source_row_number desc
-        ) as kept_source_row_number
+valid_originals as (
 
+    select checked.*
     from checked
-    where invalid_reason is null and exact_copy_number = 1
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
+    where checked.invalid_reason is null and exact_copies.source_row_number is null
+
+),
+
+shared_ids as (
+
+    select {{ row_hash(['customer_id']) }} as id_hash
+    from valid_originals
+    group by {{ row_hash(['customer_id']) }}
+    having count(*) > 1
+
+),
+
+kept_rows as (
+
+    -- Per contested id: the most complete row, ties the last in the file.
+    select
+        customer_id,
+        max_by(source_row_number, present_value_count * 10000000000 + source_row_number)
+            as kept_source_row_number
+
+    from valid_originals
+    where {{ row_hash(['customer_id']) }} in (select id_hash from shared_ids)
+    group by customer_id
+    having count(*) > 1
 
 ),
 
 verdicts as (
 
     select
-        checked.*,
+        checked.source_row_number,
+        checked.source_file,
+        checked.customer_id,
         coalesce(
             checked.invalid_reason,
-            case when checked.exact_copy_number > 1 then 'exact duplicate of an earlier row' end,
-            case when ranked.id_rank > 1 then 'conflicting duplicate of customer id' end
+            case when exact_copies.source_row_number is not null then 'exact duplicate of an earlier row' end,
+            case
+                when kept_rows.kept_source_row_number <> checked.source_row_number
+                    then 'conflicting duplicate of customer id'
+            end
         ) as rejection_reason,
         case
-            when checked.invalid_reason is null and checked.exact_copy_number = 1 and ranked.id_rank > 1
-                then 'kept source row ' || ranked.kept_source_row_number
-        end as rejection_detail
+            when checked.invalid_reason is null and exact_copies.source_row_number is not null
+                then 'copy ' || cast(exact_copies.copy_number as string) || ' of the row (source row '
+                    || cast(exact_copies.original_source_row_number as string) || ')'
+            when checked.invalid_reason is null and kept_rows.kept_source_row_number <> checked.source_row_number
+                then 'kept source row ' || cast(kept_rows.kept_source_row_number as string)
+        end as rejection_detail,
+        {%- for feature in features %}
+        checked.{{ feature }}{{ "," if not loop.last }}
+        {%- endfor %}
 
     from checked
-    left join ranked on checked.source_row_number = ranked.source_row_number
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
+    left join kept_rows on checked.customer_id = kept_rows.customer_id
 
 ),
 
@@ -80,15 +114,13 @@ final as (
 
     select
         source_row_number,
-        source_file,
         customer_id,
-        customer_id_text,
-        {%- for feature in features %}
-        {{ feature }}_text,
-        {{ feature }},
-        {%- endfor %}
+        source_file,
         rejection_reason,
         rejection_detail,
+        {%- for feature in features %}
+        {{ feature }},
+        {%- endfor %}
         rejection_reason is null as is_accepted
 
     from verdicts

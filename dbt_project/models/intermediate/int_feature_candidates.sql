@@ -3,35 +3,34 @@
     its input, kind, fill rule and, when configured for the model (var model_features, or by default
     var default_model_features per input), its priority (1 = highest) for the correlation rule. -#}
 {%- set specs = candidate_feature_specs() -%}
-{%- set configured = configured_model_features() -%}
+{%- set configured = configured_model_features(specs) %}
 
 with candidates as (
 
-    select * from (
-        values
-        {%- for spec in specs %}
-        (
-            {{ sql_string(spec.name) }},
-            {{ sql_string(spec.input) }},
-            {{ sql_string(spec.kind) }},
-            {{ sql_string(spec.fill) }},
-            {{ loop.index }},
-            {{ configured.index(spec.name) + 1 if spec.name in configured else 'null' }}
-        ){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as candidate_rows (feature, input_name, feature_kind, fill_rule, candidate_order, priority)
+    {%- for spec in specs %}
+    select
+        {{ sql_string(spec.name) }} as feature,
+        {{ sql_string(spec.input) }} as input_name,
+        {{ sql_string(spec.kind) }} as feature_kind,
+        {{ sql_string(spec.fill) }} as fill_rule,
+        {{ loop.index }} as candidate_order,
+        {{ configured.index(spec.name) + 1 if spec.name in configured else 'cast(null as integer)' }} as priority
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
 final as (
 
     select
-        feature::varchar as feature,
-        input_name::varchar as input_name,
-        feature_kind::varchar as feature_kind,
-        fill_rule::varchar as fill_rule,
-        candidate_order::integer as candidate_order,
-        priority::integer as priority,
+        cast(feature as string) as feature,
+        cast(input_name as string) as input_name,
+        cast(feature_kind as string) as feature_kind,
+        cast(fill_rule as string) as fill_rule,
+        cast(candidate_order as integer) as candidate_order,
+        cast(priority as integer) as priority,
         priority is not null as is_configured
 
     from candidates

@@ -1,53 +1,77 @@
-{#- One row per pair of candidate features (feature_a before feature_b in candidate order): the Pearson
-    correlation of their transformed, clipped values over all customers, computed on the standardized
-    values (a linear rescaling, which leaves r unchanged). A pair with a constant feature has no r and no
-    row. -#}
-{%- set features = candidate_features() -%}
+{#- One row per pair of configured features (feature_a before feature_b in candidate order): the Pearson
+    correlation of their winsorised (transformed, clipped) values over all customers, with today's fitted
+    parameters - the values correlation pruning judges. All pairs come from one aggregate pass over the
+    wide feature table. A pair with a constant feature has no r and no row. -#}
+{%- set specs = candidate_feature_specs() -%}
+{%- set configured = configured_model_features(specs) -%}
+{%- set compared = specs | selectattr('name', 'in', configured) | list %}
 
-with standardized as (
+with features as (
 
-    select * from {{ ref('int_customer_features_standardized') }}
+    select * from {{ ref('int_customer_features_joined') }}
 
 ),
 
-{%- if features | length > 1 %}
+fitted as (
+
+    select * from {{ ref('int_feature_parameters_fitted') }}
+
+),
+
+{%- if compared | length > 1 %}
+
+parameters as (
+
+    {{ parameters_row('fitted', specs | map(attribute='name') | list) }}
+
+),
+
+correlation_row as (
+
+    select
+        {%- for spec_a in compared %}
+        {%- set outer = loop %}
+        {%- for spec_b in compared[outer.index:] %}
+        corr(
+            {{ winsorised_feature(spec_a) }},
+            {{ winsorised_feature(spec_b) }}
+        ) as {{ spec_a.name }}__{{ spec_b.name }}{{ "," if not (outer.revindex == 2 and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
+
+    from features
+    cross join parameters
+
+),
 
 pairs as (
 
+    {%- for spec_a in compared %}
+    {%- set outer = loop %}
+    {%- for spec_b in compared[outer.index:] %}
     select
-        [
-        {%- for feature_a in features %}
-        {%- set outer = loop %}
-        {%- for feature_b in features[outer.index:] %}
-            {
-                'feature_a': {{ sql_string(feature_a) }},
-                'feature_b': {{ sql_string(feature_b) }},
-                'pearson_r': corr({{ feature_a }}, {{ feature_b }})
-            }{{ "," if not (outer.revindex == 2 and loop.last) }}
-        {%- endfor %}
-        {%- endfor %}
-        ] as correlations
-
-    from standardized
-
-),
-
-unnested as (
-
-    select unnest(correlations, recursive := true)
-    from pairs
+        {{ sql_string(spec_a.name) }} as feature_a,
+        {{ sql_string(spec_b.name) }} as feature_b,
+        {{ spec_a.name }}__{{ spec_b.name }} as pearson_r
+    from correlation_row
+    {%- if not (outer.revindex == 2 and loop.last) %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+    {%- endfor %}
 
 ),
 
 {%- else %}
 
-unnested as (
+pairs as (
 
     select
-        null::varchar as feature_a,
-        null::varchar as feature_b,
-        null::double as pearson_r
-    where false
+        cast(null as string) as feature_a,
+        cast(null as string) as feature_b,
+        cast(null as double) as pearson_r
+    from fitted
+    where 1 = 0
 
 ),
 
@@ -56,13 +80,13 @@ unnested as (
 final as (
 
     select
-        feature_a::varchar as feature_a,
-        feature_b::varchar as feature_b,
-        pearson_r::double as pearson_r,
-        abs(pearson_r)::double as abs_pearson_r
+        cast(feature_a as string) as feature_a,
+        cast(feature_b as string) as feature_b,
+        cast(pearson_r as double) as pearson_r,
+        cast(abs(pearson_r) as double) as abs_pearson_r
 
-    from unnested
-    where pearson_r is not null and isfinite(pearson_r)
+    from pairs
+    where pearson_r is not null and {{ is_finite('pearson_r') }}
 
 )
 

@@ -1,12 +1,19 @@
 {#- One row per candidate feature: whether the clustering uses it, and if not, why.
     Rule: the configured features (int_feature_candidates.priority) are walked in priority order; a feature
     is a model feature unless
-      - it is constant (scaling scale 0: it cannot separate anyone), or
-      - |Pearson r| of its transformed, clipped values with a feature already kept exceeds var
+      - it is constant (fitted scaling scale 0: it cannot separate anyone), or
+      - |Pearson r| of its winsorised values with a feature already kept exceeds var
         feature_correlation_threshold (default 0.9): the earlier, higher-priority feature is kept.
     A candidate that is not configured is computed and profiled but not used (reason 'not configured').
-    With var feature_correlation_threshold null, nothing is pruned for correlation. -#}
+    With var feature_correlation_threshold null, nothing is pruned for correlation.
+    The walk is a recursive query over the steps; the features kept so far are the bits of a 64-bit
+    integer (so at most 62 features can be configured), which both DuckDB and Spark SQL can test. -#}
 {%- set threshold = number_var('feature_correlation_threshold', allow_none=true) -%}
+{%- set configured_count = configured_model_features() | length -%}
+{%- if configured_count > 62 -%}
+    {{ exceptions.raise_compiler_error(
+        "at most 62 features can be configured for the model; var model_features lists " ~ configured_count) }}
+{%- endif %}
 
 with recursive candidates as (
 
@@ -14,9 +21,9 @@ with recursive candidates as (
 
 ),
 
-scaling as (
+fitted as (
 
-    select * from {{ ref('int_feature_scaling') }}
+    select * from {{ ref('int_feature_parameters_fitted') }}
 
 ),
 
@@ -31,10 +38,10 @@ configured as (
     select
         candidates.feature,
         candidates.priority,
-        coalesce(scaling.scaling_scale, 0) = 0 as is_constant
+        coalesce(fitted.scaling_scale, 0) = 0 as is_constant
 
     from candidates
-    left join scaling on candidates.feature = scaling.feature
+    left join fitted on candidates.feature = fitted.feature
     where candidates.is_configured
 
 ),
@@ -54,28 +61,28 @@ symmetric_correlations as (
 
     select feature_a, feature_b, abs_pearson_r from correlations
     union all
-    select feature_b, feature_a, abs_pearson_r from correlations
+    select feature_b as feature_a, feature_a as feature_b, abs_pearson_r from correlations
 
 ),
 
-strong_earlier as (
+blockers as (
 
-    -- For each usable feature, the earlier usable features it is too strongly correlated with.
+    -- Per step, the earlier steps whose feature it is too strongly correlated with, as bits.
     select
-        later.feature,
-        list(earlier.feature) as strongly_correlated_features
+        later.step,
+        sum(cast(power(2, earlier.step - 1) as bigint)) as blocker_bits
 
     from steps as later
-    inner join steps as earlier on earlier.step < later.step
-    inner join symmetric_correlations
-        on later.feature = symmetric_correlations.feature_a
-        and earlier.feature = symmetric_correlations.feature_b
+    inner join symmetric_correlations on later.feature = symmetric_correlations.feature_a
+    inner join steps as earlier
+        on symmetric_correlations.feature_b = earlier.feature
+        and earlier.step < later.step
     {%- if threshold is none %}
-    where false
+    where 1 = 0
     {%- else %}
     where symmetric_correlations.abs_pearson_r > {{ threshold }}
     {%- endif %}
-    group by all
+    group by later.step
 
 ),
 
@@ -83,66 +90,75 @@ walk_steps as (
 
     select
         steps.step,
-        steps.feature,
-        coalesce(strong_earlier.strongly_correlated_features, []::varchar[]) as strongly_correlated_features
+        coalesce(blockers.blocker_bits, 0) as blocker_bits
 
     from steps
-    left join strong_earlier on steps.feature = strong_earlier.feature
+    left join blockers on steps.step = blockers.step
 
 ),
 
-walk (step, kept_features) as (
+walk as (
 
     select
-        0::bigint as step,
-        []::varchar[] as kept_features
+        cast(0 as bigint) as step,
+        cast(0 as bigint) as kept_bits
 
     union all
 
     select
         walk_steps.step,
         case
-            when len(list_intersect(walk_steps.strongly_correlated_features, walk.kept_features)) = 0
-                then list_append(walk.kept_features, walk_steps.feature)
-            else walk.kept_features
-        end as kept_features
+            when (walk.kept_bits & walk_steps.blocker_bits) = 0
+                then walk.kept_bits + cast(power(2, walk_steps.step - 1) as bigint)
+            else walk.kept_bits
+        end as kept_bits
 
     from walk
     inner join walk_steps on walk_steps.step = walk.step + 1
 
 ),
 
-final_walk as (
+last_step as (
 
-    select kept_features
+    select kept_bits
     from walk
-    order by step desc
-    limit 1
+    where step = (select max(step) from walk)
 
 ),
 
 kept as (
 
-    select unnest(kept_features) as feature
-    from final_walk
+    select steps.feature
+    from steps
+    cross join last_step
+    where (last_step.kept_bits & cast(power(2, steps.step - 1) as bigint)) <> 0
 
 ),
 
-nearest_kept as (
+kept_correlations as (
 
-    -- The kept, earlier feature most correlated with each configured feature.
+    -- The kept, earlier features each configured feature correlates with, strongest first.
     select
         steps.feature,
         symmetric_correlations.feature_b as correlated_with,
-        symmetric_correlations.abs_pearson_r
+        symmetric_correlations.abs_pearson_r,
+        row_number() over (
+            partition by steps.feature
+            order by symmetric_correlations.abs_pearson_r desc, other.step
+        ) as strength_rank
 
     from steps
     inner join symmetric_correlations on steps.feature = symmetric_correlations.feature_a
     inner join steps as other on symmetric_correlations.feature_b = other.feature and other.step < steps.step
     inner join kept on other.feature = kept.feature
-    qualify row_number() over (
-        partition by steps.feature order by symmetric_correlations.abs_pearson_r desc, other.step
-    ) = 1
+
+),
+
+nearest_kept as (
+
+    select feature, correlated_with, abs_pearson_r
+    from kept_correlations
+    where strength_rank = 1
 
 ),
 

@@ -1,84 +1,93 @@
-{#- One row per segment and model feature: the centroid in standardized units (= the z-score lift of the
-    segment against all customers, whose mean is 0) and the segment's mean and median in the feature's
-    own units, beside the all-customer mean and median. -#}
+{#- One row per segment of the model version in use and candidate feature: the segment's centroid in
+    standardized units (its mean standardized value: the z-score lift against all customers, whose mean is
+    about 0), its mean of the winsorised values in the feature's own units (an absurd value cannot pull it
+    further than the fence it was clipped to), its median and its raw mean (filled values, not clipped),
+    and how many of its customers' values were clipped, beside the same for all customers. Preprocessed with the parameters of the version in use
+    (int_feature_parameters_applied), so a profile describes what the model saw. All statistics come from
+    one aggregate pass over the wide feature table (grouping sets: per segment and overall). -#}
+{%- set specs = candidate_feature_specs() %}
 
-with assignments as (
+with features as (
+
+    select * from {{ ref('int_customer_features_joined') }}
+
+),
+
+assignments as (
 
     select * from {{ ref('int_segment_assignments') }}
 
 ),
 
-transformed as (
+applied as (
 
-    select * from {{ ref('int_customer_feature_values_transformed') }}
-
-),
-
-scaling as (
-
-    select * from {{ ref('int_feature_scaling') }}
+    select * from {{ ref('int_feature_parameters_applied') }}
 
 ),
 
-customer_values as (
+parameters as (
+
+    {{ parameters_row('applied', specs | map(attribute='name') | list) }}
+
+),
+
+aggregated as (
 
     select
         assignments.segment_id,
-        transformed.feature,
-        transformed.feature_value,
-        case
-            when scaling.scaling_scale > 0
-                then (transformed.transformed_value - scaling.scaling_center) / scaling.scaling_scale
-            else 0
-        end as standardized_value
+        count(*) as customers,
+        {%- for spec in specs %}
+        avg({{ standardized_feature(spec) }}) as {{ spec.name }}__centroid_z,
+        avg({{ winsorised_feature_value(spec) }}) as {{ spec.name }}__mean_value,
+        median({{ filled_feature(spec) }}) as {{ spec.name }}__median_value,
+        avg({{ filled_feature(spec) }}) as {{ spec.name }}__raw_mean_value,
+        sum(case when {{ is_clipped_feature(spec) }} then 1 else 0 end) as {{ spec.name }}__clipped_count{{ "," if not loop.last }}
+        {%- endfor %}
 
-    from transformed
-    inner join assignments on transformed.customer_id = assignments.customer_id
-    inner join scaling on transformed.feature = scaling.feature
-
-),
-
-overall as (
-
-    select
-        feature,
-        avg(feature_value) as overall_mean_value,
-        median(feature_value) as overall_median_value
-
-    from customer_values
-    group by all
+    from features
+    inner join assignments on features.customer_id = assignments.customer_id
+    cross join parameters
+    group by grouping sets ((assignments.segment_id), ())
 
 ),
 
 per_segment as (
 
-    select
-        segment_id,
-        feature,
-        count(*) as customers,
-        avg(standardized_value) as centroid_z,
-        avg(feature_value) as mean_value,
-        median(feature_value) as median_value
+    select * from aggregated where segment_id is not null
 
-    from customer_values
-    group by all
+),
+
+overall as (
+
+    select * from aggregated where segment_id is null
 
 ),
 
 final as (
 
+    {%- for spec in specs %}
     select
         per_segment.segment_id,
-        per_segment.feature,
+        {{ sql_string(spec.name) }} as feature,
         per_segment.customers,
-        per_segment.centroid_z,
-        per_segment.mean_value,
-        per_segment.median_value,
-        overall.overall_mean_value,
-        overall.overall_median_value
+        per_segment.{{ spec.name }}__centroid_z as centroid_z,
+        per_segment.{{ spec.name }}__mean_value as mean_value,
+        per_segment.{{ spec.name }}__median_value as median_value,
+        per_segment.{{ spec.name }}__raw_mean_value as raw_mean_value,
+        per_segment.{{ spec.name }}__clipped_count as clipped_count,
+        overall.{{ spec.name }}__mean_value as overall_mean_value,
+        overall.{{ spec.name }}__median_value as overall_median_value,
+        overall.{{ spec.name }}__raw_mean_value as overall_raw_mean_value,
+        overall.{{ spec.name }}__clipped_count as overall_clipped_count
 
     from per_segment
-    inner join overall on per_segment.feature = overall.feature
+    cross join overall
+    {%- if not loop.last %}
+
+    union all
+
+    {%- endif %}
+    {%- endfor %}
 
 )
 

@@ -1,53 +1,45 @@
-{#- One row per customer: every candidate feature in its own units (missing values filled by the
-    feature's rule, see int_customer_feature_values), the standardized values (suffix _z; the clustering
-    used those int_feature_selection marks as model features) and, per behaviour feature (counts, amounts,
-    days), the imputation flag is_<feature>_imputed. Columns follow the inputs and configured features. -#}
+{#- One row per customer: every candidate feature in its own units (a missing value filled by the
+    feature's rule), the standardized values (suffix _z; the clustering used those feature_summary marks
+    as model features) and, per behaviour feature (counts, amounts, days), the fill flag
+    is_<feature>_imputed. Filled and standardized with the parameters of the model version in use, so
+    the _z values are what the model saw. Columns follow the inputs and configured features. -#}
 {%- set specs = candidate_feature_specs() -%}
+{%- set columns = ['features.customer_id'] -%}
+{%- for spec in specs -%}
+    {%- do columns.append('cast(' ~ filled_feature(spec) ~ ' as double) as ' ~ spec.name) -%}
+{%- endfor -%}
+{%- for spec in specs -%}
+    {%- do columns.append('cast(' ~ standardized_feature(spec) ~ ' as double) as ' ~ spec.name ~ '_z') -%}
+{%- endfor -%}
+{%- for spec in specs if spec.kind == 'behaviour' -%}
+    {%- do columns.append(is_filled_feature(spec) ~ ' as is_' ~ spec.name ~ '_imputed') -%}
+{%- endfor %}
 
-with feature_values as (
+with features as (
 
-    select * from {{ ref('int_customer_feature_values') }}
+    select * from {{ ref('int_customer_features_joined') }}
 
 ),
 
-standardized as (
+applied as (
 
-    select * from {{ ref('int_customer_features_standardized') }}
+    select * from {{ ref('int_feature_parameters_applied') }}
 
 ),
 
-wide as (
+parameters as (
 
-    select
-        customer_id,
-        {%- for spec in specs %}
-        max(case when feature = '{{ spec.name }}' then feature_value end) as {{ spec.name }},
-        {%- endfor %}
-        {%- for spec in specs if spec.kind == 'behaviour' %}
-        bool_or(case when feature = '{{ spec.name }}' then is_imputed end) as is_{{ spec.name }}_imputed,
-        {%- endfor %}
-
-    from feature_values
-    group by all
+    {{ parameters_row('applied', specs | map(attribute='name') | list) }}
 
 ),
 
 final as (
 
     select
-        wide.customer_id,
-        {%- for spec in specs %}
-        wide.{{ spec.name }},
-        {%- endfor %}
-        {%- for spec in specs %}
-        standardized.{{ spec.name }} as {{ spec.name }}_z,
-        {%- endfor %}
-        {%- for spec in specs if spec.kind == 'behaviour' %}
-        wide.is_{{ spec.name }}_imputed,
-        {%- endfor %}
+        {{ columns | join(',\n        ') }}
 
-    from wide
-    inner join standardized on wide.customer_id = standardized.customer_id
+    from features
+    cross join parameters
 
 )
 

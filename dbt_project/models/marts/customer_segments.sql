@@ -1,8 +1,9 @@
 {#- One row per customer: the segment, how well the customer fits it and what sets the customer apart.
-    distinguishing_features: the customer's two features furthest from the all-customer mean
-    (standardized), with their direction. -#}
+    distinguishing_features: the customer's two features furthest from the all-customer mean (largest
+    absolute standardized value; ties by feature name), with their direction. Found row by row with
+    greatest() and case over the wide row: no unpivot and no window over customers x features. -#}
 -- depends_on: {{ ref('feature_labels') }}
-{%- set features = model_features() -%}
+{%- set features = candidate_features() | sort -%}
 {#- feature -> [high label, low label] from the feature_labels seed (a feature without a row gets
     "High <feature>" / "Low <feature>"). -#}
 {%- set trait_labels = {} -%}
@@ -10,7 +11,15 @@
     {%- for row in run_query("select feature, high_label, low_label from " ~ ref('feature_labels')) -%}
         {%- do trait_labels.update({row[0]: [row[1] or 'High ' ~ row[0], row[2] or 'Low ' ~ row[0]]}) -%}
     {%- endfor -%}
-{%- endif %}
+{%- endif -%}
+{%- set distance = {} -%}
+{%- set label = {} -%}
+{%- for feature in features -%}
+    {%- set labels = trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature]) -%}
+    {%- do distance.update({feature: 'abs(coalesce(' ~ feature ~ '_z, 0))'}) -%}
+    {%- do label.update({feature: 'case when coalesce(' ~ feature ~ '_z, 0) >= 0 then ' ~ sql_string(labels[0])
+                                  ~ ' else ' ~ sql_string(labels[1]) ~ ' end'}) -%}
+{%- endfor %}
 
 with assignments as (
 
@@ -24,52 +33,79 @@ segment_labels as (
 
 ),
 
-standardized as (
+features as (
 
-    select * from {{ ref('int_customer_features_standardized') }}
+    select * from {{ ref('customer_features') }}
+
+),
+
+strongest as (
+
+    select
+        *,
+        case
+            {%- for feature in features %}
+            when {{ distance[feature] }} = greatest({% for other in features %}{{ distance[other] }}{{ ", " if not loop.last }}{% endfor %})
+                then {{ sql_string(feature) }}
+            {%- endfor %}
+        end as first_feature
+
+    from features
+
+),
+
+second_strongest as (
+
+    select
+        *,
+        case
+            {%- for feature in features %}
+            when first_feature <> {{ sql_string(feature) }}
+                and {{ distance[feature] }} = greatest(
+                    {%- for other in features -%}
+                    case when first_feature <> {{ sql_string(other) }} then {{ distance[other] }} else -1 end
+                    {{- ", " if not loop.last }}
+                    {%- endfor %})
+                then {{ sql_string(feature) }}
+            {%- endfor %}
+        end as second_feature
+
+    from strongest
 
 ),
 
 distinguishing as (
 
-    -- Per customer, the (feature, |z|) pairs sorted by |z| descending (ties by feature name), first two
-    -- kept: a row-wise list sort on the wide table, with no unpivot, window or join over customers x
-    -- features (which at millions of customers dominated this model's time and memory).
     select
         customer_id,
-        array_to_string(
-            list_transform(
-                list_sort([
-                    {%- for feature in features %}
-                    {
-                        'distance': -abs(coalesce({{ feature }}, 0)),
-                        'feature': '{{ feature }}',
-                        'label': case
-                            when coalesce({{ feature }}, 0) >= 0 then {{ sql_string(trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature])[0]) }}
-                            else {{ sql_string(trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature])[1]) }}
-                        end
-                    }{{ "," if not loop.last }}
-                    {%- endfor %}
-                ])[1:2],
-                trait -> trait.label
-            ),
-            ', '
+        concat_ws(
+            ', ',
+            case first_feature
+                {%- for feature in features %}
+                when {{ sql_string(feature) }} then {{ label[feature] }}
+                {%- endfor %}
+            end,
+            case second_feature
+                {%- for feature in features %}
+                when {{ sql_string(feature) }} then {{ label[feature] }}
+                {%- endfor %}
+            end
         ) as distinguishing_features
 
-    from standardized
+    from second_strongest
 
 ),
 
 final as (
 
     select
-        assignments.customer_id::varchar as customer_id,
-        assignments.segment_id::integer as segment_id,
+        cast(assignments.customer_id as string) as customer_id,
+        cast(assignments.segment_id as integer) as segment_id,
         segment_labels.segment_name,
         distinguishing.distinguishing_features,
-        assignments.distance_to_centroid::double as distance_to_centroid,
-        assignments.confidence::double as confidence,
-        assignments.silhouette::double as silhouette
+        cast(assignments.distance_to_centroid as double) as distance_to_centroid,
+        cast(assignments.confidence as double) as confidence,
+        cast(assignments.silhouette as double) as silhouette
 
     from assignments
     inner join segment_labels on assignments.segment_id = segment_labels.segment_id

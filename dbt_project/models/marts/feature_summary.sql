@@ -1,92 +1,118 @@
-{#- One row per candidate feature: distribution in the feature's own units (after imputation, before
-    clipping), missing and clipped counts, the transform, the fences, the scaling parameters and whether
-    the clustering used it (int_feature_selection). -#}
+{#- One row per candidate feature: its labels, the preprocessing of the model version in use (fill value,
+    transform, fences - also in feature units - and scaling; what the model saw), whether that model
+    uses it, how many of today's customers had their value filled or clipped by that preprocessing, and
+    the distribution of today's data (columns data_*: today's values filled by today's rule, before
+    clipping; statistics of the data, not parameters of the model). -#}
 
-with feature_values as (
+with fitted as (
 
-    select * from {{ ref('int_customer_feature_values_transformed') }}
-
-),
-
-transforms as (
-
-    select * from {{ ref('int_feature_transforms') }}
+    select * from {{ ref('int_feature_parameters_fitted') }}
 
 ),
 
-scaling as (
+applied as (
 
-    select * from {{ ref('int_feature_scaling') }}
-
-),
-
-selection as (
-
-    select * from {{ ref('int_feature_selection') }}
+    select * from {{ ref('int_feature_parameters_applied') }}
 
 ),
 
-scaled_values as (
+statistics as (
 
-    -- Mean and standard deviation are computed on values divided by the feature's largest magnitude,
-    -- then scaled back, so that huge values (1e300) cannot overflow the sums of squares.
-    select
-        *,
-        coalesce(nullif(max(abs(feature_value)) over (partition by feature), 0), 1) as magnitude
-
-    from feature_values
+    select * from {{ ref('int_segment_feature_statistics') }}
 
 ),
 
-distribution as (
+labels as (
+
+    select * from {{ ref('feature_labels') }}
+
+),
+
+overall as (
 
     select
         feature,
-        count(*) as customers,
-        avg(feature_value / magnitude) * any_value(magnitude) as mean_value,
-        coalesce(stddev_pop(feature_value / magnitude), 0) * any_value(magnitude) as stddev_value,
-        min(feature_value) as min_value,
-        quantile_cont(feature_value, 0.25) as p25_value,
-        median(feature_value) as median_value,
-        quantile_cont(feature_value, 0.75) as p75_value,
-        max(feature_value) as max_value,
-        count(*) filter (where is_imputed) as null_count,
-        count(*) filter (where is_clipped) as clipped_count
+        max(overall_clipped_count) as clipped_count
 
-    from scaled_values
-    group by all
+    from statistics
+    group by feature
+
+),
+
+joined as (
+
+    select
+        applied.feature,
+        coalesce(labels.label, replace(applied.feature, '_', ' ')) as feature_label,
+        coalesce(labels.high_label, 'High ' || replace(applied.feature, '_', ' ')) as high_label,
+        coalesce(labels.low_label, 'Low ' || replace(applied.feature, '_', ' ')) as low_label,
+        applied.input_name,
+        applied.feature_kind,
+        applied.transform,
+        applied.model_version,
+        fitted.customers,
+        fitted.filled_count,
+        overall.clipped_count,
+        applied.fill_value,
+        applied.lower_fence,
+        applied.upper_fence,
+        {{ fence_in_feature_units('applied.transform', 'applied.lower_fence') }} as lower_fence_value,
+        {{ fence_in_feature_units('applied.transform', 'applied.upper_fence') }} as upper_fence_value,
+        applied.scaling_center,
+        applied.scaling_scale,
+        fitted.mean_value as data_mean_value,
+        fitted.stddev_value as data_stddev_value,
+        fitted.min_value as data_min_value,
+        fitted.p25_value as data_p25_value,
+        fitted.median_value as data_median_value,
+        fitted.p75_value as data_p75_value,
+        fitted.max_value as data_max_value,
+        fitted.skewness as data_skewness,
+        applied.is_model_feature,
+        applied.is_frozen,
+        applied.candidate_order
+
+    from applied
+    inner join fitted on applied.feature = fitted.feature
+    inner join overall on applied.feature = overall.feature
+    left join labels on applied.feature = labels.feature
 
 ),
 
 final as (
 
     select
-        distribution.feature::varchar as feature,
-        transforms.feature_kind::varchar as feature_kind,
-        transforms.transform::varchar as transform,
-        distribution.customers::bigint as customers,
-        distribution.mean_value::double as mean_value,
-        distribution.stddev_value::double as stddev_value,
-        distribution.min_value::double as min_value,
-        distribution.p25_value::double as p25_value,
-        distribution.median_value::double as median_value,
-        distribution.p75_value::double as p75_value,
-        distribution.max_value::double as max_value,
-        distribution.null_count::bigint as null_count,
-        distribution.clipped_count::bigint as clipped_count,
-        transforms.raw_skewness::double as skewness,
-        transforms.lower_fence::double as lower_fence,
-        transforms.upper_fence::double as upper_fence,
-        scaling.scaling_center::double as scaling_center,
-        scaling.scaling_scale::double as scaling_scale,
-        selection.is_model_feature::boolean as is_model_feature
+        cast(feature as string) as feature,
+        cast(feature_label as string) as feature_label,
+        cast(high_label as string) as high_label,
+        cast(low_label as string) as low_label,
+        cast(input_name as string) as input_name,
+        cast(feature_kind as string) as feature_kind,
+        cast(transform as string) as transform,
+        cast(model_version as integer) as model_version,
+        cast(customers as bigint) as customers,
+        cast(filled_count as bigint) as filled_count,
+        cast(clipped_count as bigint) as clipped_count,
+        cast(fill_value as double) as fill_value,
+        cast(lower_fence as double) as lower_fence,
+        cast(upper_fence as double) as upper_fence,
+        cast(lower_fence_value as double) as lower_fence_value,
+        cast(upper_fence_value as double) as upper_fence_value,
+        cast(scaling_center as double) as scaling_center,
+        cast(scaling_scale as double) as scaling_scale,
+        cast(data_mean_value as double) as data_mean_value,
+        cast(data_stddev_value as double) as data_stddev_value,
+        cast(data_min_value as double) as data_min_value,
+        cast(data_p25_value as double) as data_p25_value,
+        cast(data_median_value as double) as data_median_value,
+        cast(data_p75_value as double) as data_p75_value,
+        cast(data_max_value as double) as data_max_value,
+        cast(data_skewness as double) as data_skewness,
+        cast(is_model_feature as boolean) as is_model_feature,
+        cast(is_frozen as boolean) as is_frozen
 
-    from distribution
-    inner join transforms on distribution.feature = transforms.feature
-    inner join scaling on distribution.feature = scaling.feature
-    inner join selection on distribution.feature = selection.feature
+    from joined
 
 )
 
 select * from final
-order by feature

@@ -33,7 +33,7 @@ outcomes as (
         'customers' as input_name,
         coalesce(rejection_reason, 'accepted') as outcome,
         customer_id,
-        null::double as row_value,
+        cast(null as double) as row_value,
         is_accepted
     from customer_rows
 
@@ -43,7 +43,7 @@ outcomes as (
         'transactions' as input_name,
         coalesce(rejection_reason, line_type) as outcome,
         customer_id,
-        case when isfinite(line_value) then line_value end as row_value,
+        case when {{ is_finite("line_value") }} then line_value end as row_value,
         is_accepted
     from transaction_lines
 
@@ -53,7 +53,7 @@ outcomes as (
         'events' as input_name,
         coalesce(rejection_reason, event_type) as outcome,
         customer_id,
-        null::double as row_value,
+        cast(null as double) as row_value,
         is_accepted
     from events
 
@@ -87,13 +87,13 @@ counted as (
 final as (
 
     select
-        input_name::varchar as input_name,
-        outcome::varchar as outcome,
-        row_count::bigint as row_count,
-        customer_count::bigint as customer_count,
-        (row_count / sum(row_count) over (partition by input_name))::double as row_share,
-        total_value::double as total_value,
-        is_accepted::boolean as is_accepted
+        cast(input_name as string) as input_name,
+        cast(outcome as string) as outcome,
+        cast(row_count as bigint) as row_count,
+        cast(customer_count as bigint) as customer_count,
+        cast((row_count / sum(row_count) over (partition by input_name)) as double) as row_share,
+        cast(total_value as double) as total_value,
+        cast(is_accepted as boolean) as is_accepted
 
     from counted
 

@@ -1,60 +1,83 @@
-{#- One row per input row that did not make it into the cleaned data, with the input and the reason. Every
-    row read ends up accepted (in its validation model) or here. -#}
+{#- One row per input row that did not make it into the cleaned data, with the input, the reason and the
+    row as read (JSON of its text). Every row read ends up accepted (in its validation model) or here. -#}
+{#- Per input: its validation and staging models, and the staged column holding each canonical column's
+    text as read. -#}
+{%- set customer_columns = [['customer_id', 'customer_id_text']] -%}
+{%- for feature in customer_features() -%}{%- do customer_columns.append([feature, feature ~ '_text']) -%}{%- endfor -%}
+{%- set inputs = [
+    ('customers', 'int_customer_rows_validated', 'stg_customers', customer_columns),
+    ('transactions', 'int_transaction_lines_validated', 'stg_transactions',
+     [['customer_id', 'customer_id_text'], ['order_id', 'order_id'], ['order_ts', 'order_ts_text'],
+      ['quantity', 'quantity_text'], ['unit_price', 'unit_price_text'], ['product_id', 'product_id'],
+      ['country', 'country'], ['discount_amount', 'discount_amount_text']]),
+    ('events', 'int_event_rows_validated', 'stg_events',
+     [['customer_id', 'customer_id_text'], ['event_ts', 'event_ts_text'], ['event_type', 'event_type_text'],
+      ['session_id', 'session_id'], ['product_id', 'product_id'], ['category', 'category'],
+      ['price', 'price_text']]),
+    ('coupon_redemptions', 'int_coupon_redemptions_validated', 'stg_coupon_redemptions',
+     [['customer_id', 'customer_id_text'], ['redeemed_at', 'redeemed_at_text'], ['coupon_id', 'coupon_id'],
+      ['discount_amount', 'discount_amount_text']]),
+] -%}
 
-with customer_rows as (
+with
+{%- for input_name, validated, staged, raw_columns in inputs %}
 
-    select * from {{ ref('int_customer_rows_validated') }}
+{{ input_name }}_validated as (
+
+    select * from {{ ref(validated) }}
 
 ),
 
-transaction_lines as (
+{{ input_name }}_staged as (
 
-    select * from {{ ref('int_transaction_lines_validated') }}
-
-),
-
-events as (
-
-    select * from {{ ref('int_event_rows_validated') }}
+    select * from {{ ref(staged) }}
 
 ),
 
-redemptions as (
-
-    select * from {{ ref('int_coupon_redemptions_validated') }}
-
-),
-
-{%- for input_name, cte in [('customers', 'customer_rows'), ('transactions', 'transaction_lines'),
-                            ('events', 'events'), ('coupon_redemptions', 'redemptions')] %}
-
-rejected_{{ input_name }} as (
+{{ input_name }}_rejected as (
 
     select
-        '{{ input_name }}' as input_name,
-        source_file::varchar as source_file,
-        source_row_number::bigint as source_row_number,
-        customer_id_text::varchar as customer_id,
-        rejection_reason::varchar as rejection_reason,
-        rejection_detail::varchar as rejection_detail,
-        to_json({{ cte }})::varchar as raw_record
+        {{ sql_string(input_name) }} as input_name,
+        rejected.source_file,
+        rejected.source_row_number,
+        staged.customer_id_text as customer_id,
+        rejected.rejection_reason,
+        rejected.rejection_detail,
+        {%- set pairs = [] -%}
+        {%- for key, column in raw_columns -%}{%- do pairs.append([key, 'staged.' ~ column]) -%}{%- endfor %}
+        {{ json_record(pairs) }} as raw_record
 
-    from {{ cte }}
-    where not is_accepted
+    from {{ input_name }}_validated as rejected
+    inner join {{ input_name }}_staged as staged on rejected.source_row_number = staged.source_row_number
+    where not rejected.is_accepted
 
 ),
 {%- endfor %}
 
 rejected as (
 
-    select * from rejected_customers
+    {%- for input_name, validated, staged, raw_columns in inputs %}
+    select * from {{ input_name }}_rejected
+    {%- if not loop.last %}
     union all
-    select * from rejected_transactions
-    union all
-    select * from rejected_events
-    union all
-    select * from rejected_coupon_redemptions
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+final as (
+
+    select
+        cast(input_name as string) as input_name,
+        cast(source_file as string) as source_file,
+        cast(source_row_number as bigint) as source_row_number,
+        cast(customer_id as string) as customer_id,
+        cast(rejection_reason as string) as rejection_reason,
+        cast(rejection_detail as string) as rejection_detail,
+        cast(raw_record as string) as raw_record
+
+    from rejected
 
 )
 
-select * from rejected
+select * from final

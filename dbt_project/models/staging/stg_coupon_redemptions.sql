@@ -4,11 +4,7 @@
 
 with source as (
 
-    {{ read_input(
-        'coupon_redemptions',
-        ['customer_id', 'redeemed_at'],
-        ['coupon_id', 'discount_amount']
-    ) }}
+    {{ read_input('coupon_redemptions') }}
 
 ),
 

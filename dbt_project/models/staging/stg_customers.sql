@@ -4,7 +4,7 @@
 
 with source as (
 
-    {{ read_input('customers', ['customer_id'] + features) }}
+    {{ read_input('customers') }}
 
 ),
 
@@ -12,12 +12,14 @@ renamed as (
 
     select
         source_row_number,
-        source_file,
         {{ normalize_customer_id('customer_id') }} as customer_id,
         customer_id as customer_id_text,
+        source_file,
         {%- for feature in features %}
         {{ feature }} as {{ feature }}_text,
-        {{ parse_number(feature) }} as {{ feature }},
+        {%- endfor %}
+        {%- for feature in features %}
+        {{ parse_number(feature) }} as {{ feature }}{{ "," if not loop.last }}
         {%- endfor %}
 
     from source

@@ -4,11 +4,7 @@
 
 with source as (
 
-    {{ read_input(
-        'events',
-        ['customer_id', 'event_ts', 'event_type'],
-        ['session_id', 'product_id', 'category', 'price']
-    ) }}
+    {{ read_input('events') }}
 
 ),
 

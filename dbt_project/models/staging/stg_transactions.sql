@@ -4,11 +4,7 @@
 
 with source as (
 
-    {{ read_input(
-        'transactions',
-        ['customer_id', 'order_id', 'order_ts', 'quantity', 'unit_price'],
-        ['product_id', 'country', 'discount_amount']
-    ) }}
+    {{ read_input('transactions') }}
 
 ),
 

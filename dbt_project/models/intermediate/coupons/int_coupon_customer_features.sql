@@ -59,7 +59,7 @@ final as (
     select
         per_customer.customer_id,
         per_customer.coupon_redemptions,
-        date_diff('day', cast(per_customer.last_redemption_at as date), per_customer.as_of_date)
+        {{ dbt.datediff('cast(per_customer.last_redemption_at as date)', 'per_customer.as_of_date', 'day') }}
             as days_since_last_redemption,
         per_customer.distinct_coupons,
         per_customer.coupon_discount_amount,

@@ -1,7 +1,9 @@
 {#- One row per redemption of the coupon_redemptions input with the verdict of validation.
     A redemption is rejected for the first of these that applies (rejection_reason): missing customer id;
     missing / unparseable redeemed_at; unparseable, non-finite or negative discount_amount; an exact
-    duplicate (same text in every column read) of an earlier redemption. -#}
+    duplicate (same text in every column read) of an earlier redemption (found by aggregation,
+    exact_copies_ctes). -#}
+{%- set compared = ['customer_id_text', 'redeemed_at_text', 'coupon_id', 'discount_amount_text'] %}
 
 with redemptions as (
 
@@ -12,22 +14,44 @@ with redemptions as (
 checked as (
 
     select
-        *,
+        source_row_number,
+        customer_id,
+        coupon_id,
+        source_file,
         case
             when customer_id is null then 'missing customer id'
             when nullif(trim(redeemed_at_text), '') is null then 'missing redeemed_at'
             when redeemed_at is null then 'not a timestamp in redeemed_at'
             when discount_amount is null and nullif(trim(discount_amount_text), '') is not null
                 then 'not a number in discount_amount'
-            when not isfinite(discount_amount) then 'non-finite value in discount_amount'
+            when not {{ is_finite('discount_amount') }} then 'non-finite value in discount_amount'
             when discount_amount < 0 then 'negative value in discount_amount'
         end as invalid_reason,
-        row_number() over (
-            partition by customer_id_text, redeemed_at_text, coupon_id, discount_amount_text
-            order by source_row_number
-        ) as exact_copy_number
+        discount_amount,
+        redeemed_at
 
     from redemptions
+
+),
+
+{{ exact_copies_ctes('redemptions', compared, 'exact_copies') }}
+
+verdicts as (
+
+    select
+        checked.*,
+        coalesce(
+            checked.invalid_reason,
+            case when exact_copies.source_row_number is not null then 'exact duplicate of an earlier redemption' end
+        ) as rejection_reason,
+        case
+            when checked.invalid_reason is null and exact_copies.source_row_number is not null
+                then 'copy ' || cast(exact_copies.copy_number as string) || ' of the redemption (source row '
+                    || cast(exact_copies.original_source_row_number as string) || ')'
+        end as rejection_detail
+
+    from checked
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
 
 ),
 
@@ -35,25 +59,16 @@ final as (
 
     select
         source_row_number,
-        source_file,
         customer_id,
-        customer_id_text,
         coupon_id,
-        coalesce(
-            invalid_reason,
-            case when exact_copy_number > 1 then 'exact duplicate of an earlier redemption' end
-        ) as rejection_reason,
-        case
-            when invalid_reason is null and exact_copy_number > 1
-                then 'copy ' || exact_copy_number || ' of the redemption'
-        end as rejection_detail,
-        redeemed_at_text,
-        discount_amount_text,
+        source_file,
+        rejection_reason,
+        rejection_detail,
         discount_amount,
-        invalid_reason is null and exact_copy_number = 1 as is_accepted,
+        rejection_reason is null as is_accepted,
         redeemed_at
 
-    from checked
+    from verdicts
 
 )
 

@@ -64,7 +64,7 @@ sessions as (
         count(*) filter (where event_type = 'view') as views,
         bool_or(event_type = 'cart') as has_cart,
         bool_or(event_type = 'purchase') as has_purchase,
-        date_diff('second', min(event_ts), max(event_ts)) / 60.0 as session_minutes,
+        {{ dbt.datediff('min(event_ts)', 'max(event_ts)', 'second') }} / 60.0 as session_minutes,
         min(event_ts) as session_started_at
 
     from usable_events
@@ -80,12 +80,12 @@ session_statistics as (
         count(*) filter (where has_purchase) as purchase_session_count,
         avg(session_minutes) as avg_session_minutes,
         max(session_minutes) as max_session_minutes,
-        avg((events = 1)::integer) as bounce_session_share,
-        avg(has_cart::integer) as cart_session_share,
-        avg(has_purchase::integer) as purchase_session_share,
+        avg(case when events = 1 then 1 else 0 end) as bounce_session_share,
+        avg(case when has_cart then 1 else 0 end) as cart_session_share,
+        avg(case when has_purchase then 1 else 0 end) as purchase_session_share,
         case
             when count(*) > 1
-                then date_diff('second', min(session_started_at), max(session_started_at))
+                then {{ dbt.datediff('min(session_started_at)', 'max(session_started_at)', 'second') }}
                     / 86400.0 / (count(*) - 1)
             else 0
         end as avg_days_between_sessions
@@ -107,11 +107,11 @@ event_statistics as (
         count(*) filter (where event_type = 'purchase') as purchase_count,
         count(*) filter (where event_type = 'other') as other_event_count,
         count(distinct cast(event_ts as date)) as active_days,
-        avg((hour(event_ts) between 0 and 5)::integer) as night_share,
-        avg((hour(event_ts) between 6 and 11)::integer) as morning_share,
-        avg((hour(event_ts) between 12 and 17)::integer) as afternoon_share,
-        avg((hour(event_ts) between 18 and 23)::integer) as evening_share,
-        avg((dayofweek(event_ts) in (0, 6))::integer) as weekend_share,
+        avg(case when hour(event_ts) between 0 and 5 then 1 else 0 end) as night_share,
+        avg(case when hour(event_ts) between 6 and 11 then 1 else 0 end) as morning_share,
+        avg(case when hour(event_ts) between 12 and 17 then 1 else 0 end) as afternoon_share,
+        avg(case when hour(event_ts) between 18 and 23 then 1 else 0 end) as evening_share,
+        avg(case when {{ is_weekend('event_ts') }} then 1 else 0 end) as weekend_share,
         count(distinct product_id) as distinct_event_products,
         count(distinct product_id) filter (where event_type = 'view') as distinct_products_viewed,
         count(distinct product_id) filter (where event_type = 'purchase') as distinct_products_purchased,
@@ -157,9 +157,9 @@ final as (
         event_statistics.active_days,
         event_statistics.event_count / event_statistics.active_days as events_per_active_day,
         session_statistics.session_count / event_statistics.active_days as sessions_per_active_day,
-        date_diff('day', cast(event_statistics.last_event_at as date), event_statistics.as_of_date)
+        {{ dbt.datediff('cast(event_statistics.last_event_at as date)', 'event_statistics.as_of_date', 'day') }}
             as days_since_last_event,
-        date_diff('day', cast(event_statistics.first_event_at as date), event_statistics.as_of_date)
+        {{ dbt.datediff('cast(event_statistics.first_event_at as date)', 'event_statistics.as_of_date', 'day') }}
             as days_since_first_event,
         session_statistics.avg_days_between_sessions,
         event_statistics.night_share,

@@ -3,7 +3,9 @@
     missing / unparseable event_ts; missing event type; unparseable, non-finite or negative price; an exact
     duplicate (same text in every column read) of an earlier event.
     event_type: the written type, lowercased and trimmed, looked up in var event_type_map (data name ->
-    view, cart, remove_from_cart or purchase); any other type is 'other' (kept and counted). -#}
+    view, cart, remove_from_cart or purchase); any other type is 'other' (kept and counted).
+    Exact duplicates are found by aggregation (exact_copies_ctes): only events sharing a hash with another
+    are compared, so 50 million events are never sorted for it. -#}
 {%- set canonical_types = ['view', 'cart', 'remove_from_cart', 'purchase'] -%}
 {%- set type_map = var('event_type_map', {}) or {} -%}
 {%- for name, canonical in type_map.items() -%}
@@ -13,6 +15,8 @@
             ~ (canonical_types | join(', '))) }}
     {%- endif -%}
 {%- endfor -%}
+{%- set compared = ['customer_id_text', 'event_ts_text', 'event_type_text', 'session_id', 'product_id',
+                    'category', 'price_text'] %}
 
 with events as (
 
@@ -23,14 +27,19 @@ with events as (
 checked as (
 
     select
-        *,
+        source_row_number,
+        customer_id,
+        session_id,
+        product_id,
+        category,
+        source_file,
         case
             when customer_id is null then 'missing customer id'
             when nullif(trim(event_ts_text), '') is null then 'missing event_ts'
             when event_ts is null then 'not a timestamp in event_ts'
             when nullif(trim(event_type_text), '') is null then 'missing event type'
             when price is null and nullif(trim(price_text), '') is not null then 'not a number in price'
-            when not isfinite(price) then 'non-finite value in price'
+            when not {{ is_finite('price') }} then 'non-finite value in price'
             when price < 0 then 'negative value in price'
         end as invalid_reason,
         case lower(trim(event_type_text))
@@ -39,13 +48,31 @@ checked as (
             {%- endfor %}
             else 'other'
         end as mapped_event_type,
-        row_number() over (
-            partition by
-                customer_id_text, event_ts_text, event_type_text, session_id, product_id, category, price_text
-            order by source_row_number
-        ) as exact_copy_number
+        price,
+        event_ts
 
     from events
+
+),
+
+{{ exact_copies_ctes('events', compared, 'exact_copies') }}
+
+verdicts as (
+
+    select
+        checked.*,
+        coalesce(
+            checked.invalid_reason,
+            case when exact_copies.source_row_number is not null then 'exact duplicate of an earlier event' end
+        ) as rejection_reason,
+        case
+            when checked.invalid_reason is null and exact_copies.source_row_number is not null
+                then 'copy ' || cast(exact_copies.copy_number as string) || ' of the event (source row '
+                    || cast(exact_copies.original_source_row_number as string) || ')'
+        end as rejection_detail
+
+    from checked
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
 
 ),
 
@@ -53,29 +80,19 @@ final as (
 
     select
         source_row_number,
-        source_file,
         customer_id,
-        customer_id_text,
         session_id,
         product_id,
         category,
-        event_type_text,
-        case when invalid_reason is null and exact_copy_number = 1 then mapped_event_type end as event_type,
-        coalesce(
-            invalid_reason,
-            case when exact_copy_number > 1 then 'exact duplicate of an earlier event' end
-        ) as rejection_reason,
-        case
-            when invalid_reason is null and exact_copy_number > 1
-                then 'copy ' || exact_copy_number || ' of the event'
-        end as rejection_detail,
-        event_ts_text,
-        price_text,
+        source_file,
+        case when rejection_reason is null then mapped_event_type end as event_type,
+        rejection_reason,
+        rejection_detail,
         price,
-        invalid_reason is null and exact_copy_number = 1 as is_accepted,
+        rejection_reason is null as is_accepted,
         event_ts
 
-    from checked
+    from verdicts
 
 )
 

@@ -3,8 +3,11 @@
     otherwise the customer's events without a session_id are split where more than var
     session_timeout_minutes (default 30) pass between two consecutive events (a gap of exactly the timeout
     stays in the session). session_key identifies the session within the customer ('id:<session_id>' or
-    'gap:<n>'); session_number numbers the customer's sessions 1, 2, ... by their first event. -#}
-{%- set timeout_minutes = number_var('session_timeout_minutes') -%}
+    'gap:<n>'); session_number numbers the customer's sessions 1, 2, ... by their first event.
+    A view: the feature model reads it once, and only events without a session_id need the windows that
+    find gaps (a query that does not read session_number or session_started_at does not compute them). -#}
+{{ config(materialized='view') }}
+{%- set timeout_minutes = number_var('session_timeout_minutes') %}
 
 with events as (
 
@@ -13,53 +16,58 @@ with events as (
 
 ),
 
-gaps as (
+with_session_id as (
 
     select
         *,
-        lag(event_ts) over (
-            partition by customer_id, session_id is null
-            order by event_ts, source_row_number
-        ) as previous_event_ts
+        'id:' || session_id as session_key
 
     from events
+    where session_id is not null
 
 ),
 
-inferred as (
+without_session_id as (
 
     select
         *,
-        sum(
-            case
-                when session_id is null
-                    and (
-                        previous_event_ts is null
-                        or event_ts > previous_event_ts + to_minutes({{ timeout_minutes }}::bigint)
-                    )
-                    then 1
-                else 0
-            end
-        ) over (
-            partition by customer_id, session_id is null
-            order by event_ts, source_row_number
-            rows between unbounded preceding and current row
-        ) as inferred_session_number
+        lag(event_ts) over (partition by customer_id order by event_ts, source_row_number) as previous_event_ts
 
-    from gaps
+    from events
+    where session_id is null
+
+),
+
+gap_sessions as (
+
+    select
+        *,
+        'gap:' || cast(
+            sum(
+                case
+                    when previous_event_ts is null
+                        or {{ dbt.datediff('previous_event_ts', 'event_ts', 'second') }} > {{ timeout_minutes }} * 60
+                        then 1
+                    else 0
+                end
+            ) over (
+                partition by customer_id
+                order by event_ts, source_row_number
+                rows between unbounded preceding and current row
+            ) as string
+        ) as session_key
+
+    from without_session_id
 
 ),
 
 keyed as (
 
-    select
-        *,
-        case
-            when session_id is not null then 'id:' || session_id
-            else 'gap:' || inferred_session_number
-        end as session_key
-
-    from inferred
+    select source_row_number, customer_id, session_key, event_type, product_id, category, price, event_ts
+    from with_session_id
+    union all
+    select source_row_number, customer_id, session_key, event_type, product_id, category, price, event_ts
+    from gap_sessions
 
 ),
 

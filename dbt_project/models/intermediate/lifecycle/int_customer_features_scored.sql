@@ -1,96 +1,52 @@
-{#- One row per customer, one column per feature of the model version in use: the value standardized with
-    that version's frozen preprocessing (int_frozen_preprocessing) - a missing value gets the frozen fill
-    value, then the frozen transform, fences and scaling. On a training run these are today's parameters;
-    afterwards they stay fixed, so a customer whose data did not change gets exactly the same values. -#}
+{#- One row per customer, one column per feature of the model version in use (in the version's model
+    order): the standardized value the model is trained on and scores, preprocessed with the version's
+    frozen parameters (int_feature_parameters_applied) by the one preprocessing definition. On a training
+    run these are today's fitted parameters; afterwards they stay fixed, so a customer whose data did not
+    change gets exactly the same values. A view: the Python models read it once each. -#}
+{{ config(materialized='view') }}
 -- depends_on: {{ ref('int_feature_candidates') }}
-{%- set features = frozen_model_features() -%}
-{%- if execute and features -%}
-    {%- set available = run_query("select feature from " ~ ref('int_feature_candidates')).columns[0].values() -%}
-    {%- set missing = features | reject('in', available) | list -%}
+{%- set model_features = frozen_model_features() -%}
+{%- set specs = candidate_feature_specs() -%}
+{%- set candidates = specs | map(attribute='name') | list -%}
+{%- if execute and model_features -%}
+    {%- set missing = model_features | reject('in', candidates) | list -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(
             "the segment model in use was trained on feature(s) " ~ (missing | join(', '))
             ~ " that the inputs no longer give; train a new version with --vars '{retrain: true}'") }}
     {%- endif -%}
-{%- endif %}
+{%- endif -%}
+{%- set spec_of = {} -%}
+{%- for spec in specs -%}{%- do spec_of.update({spec.name: spec}) -%}{%- endfor %}
 
-with frozen as (
+with features as (
 
-    select * from {{ ref('int_frozen_preprocessing') }}
-    where model_version = (select max(model_version) from {{ ref('int_frozen_preprocessing') }})
-
-),
-
-feature_values as (
-
-    select * from {{ ref('int_customer_feature_values') }}
+    select * from {{ ref('int_customer_features_joined') }}
 
 ),
 
-filled as (
+applied as (
+
+    select * from {{ ref('int_feature_parameters_applied') }}
+
+),
+
+parameters as (
+
+    {{ parameters_row('applied', candidates) }}
+
+),
+
+scored as (
 
     select
-        feature_values.customer_id,
-        feature_values.feature,
-        frozen.transform,
-        frozen.lower_fence,
-        frozen.upper_fence,
-        frozen.scaling_center,
-        frozen.scaling_scale,
-        case when feature_values.is_imputed then frozen.fill_value else feature_values.feature_value end
-            as model_input_value
-
-    from feature_values
-    inner join frozen on feature_values.feature = frozen.feature
-
-),
-
-transformed as (
-
-    select
-        customer_id,
-        feature,
-        scaling_center,
-        scaling_scale,
-        least(
-            greatest(
-                -- A negative value (impossible at training for a log1p feature) counts as 0.
-                case when transform = 'log1p' then ln(1 + greatest(model_input_value, 0)) else model_input_value end,
-                lower_fence
-            ),
-            upper_fence
-        ) as transformed_value
-
-    from filled
-
-),
-
-standardized as (
-
-    select
-        customer_id,
-        feature,
-        case
-            when scaling_scale > 0 then (transformed_value - scaling_center) / scaling_scale
-            else 0
-        end as standardized_value
-
-    from transformed
-
-),
-
-pivoted as (
-
-    select
-        customer_id
-        {%- for feature in features %},
-        max(case when feature = '{{ feature }}' then standardized_value end) as "{{ feature }}"
+        features.customer_id{% for feature in model_features %},
+        {{ standardized_feature(spec_of[feature]) }} as {{ feature }}
         {%- endfor %}
 
-    from standardized
-    group by all
+    from features
+    cross join parameters
 
 )
 
-select * from pivoted
-order by customer_id
+select * from scored

@@ -56,13 +56,13 @@ previous_names as (
 previous_names as (
 
     select
-        null::integer as model_version,
-        null::integer as segment_id,
-        null::varchar as segment_name,
-        null::varchar as segment_description,
-        null::varchar as suggested_action,
-        null::double as persona_match_score,
-        null::boolean as is_catalogue_persona
+        cast(null as integer) as model_version,
+        cast(null as integer) as segment_id,
+        cast(null as string) as segment_name,
+        cast(null as string) as segment_description,
+        cast(null as string) as suggested_action,
+        cast(null as double) as persona_match_score,
+        cast(null as boolean) as is_catalogue_persona
 
     where false
 
@@ -100,8 +100,8 @@ candidate_names as (
 named as (
 
     select
-        model_version::integer as model_version,
-        segment_id::integer as segment_id,
+        cast(model_version as integer) as model_version,
+        cast(segment_id as integer) as segment_id,
         case
             when not is_inherited
                 and count(*) over (partition by segment_name) > 1
@@ -110,7 +110,7 @@ named as (
         end as segment_name,
         segment_description,
         suggested_action,
-        persona_match_score::double as persona_match_score,
+        cast(persona_match_score as double) as persona_match_score,
         is_catalogue_persona,
         is_inherited
 

@@ -21,9 +21,9 @@ scored as (
         recency_days,
         frequency,
         monetary,
-        least(5, 1 + floor(5 * percent_rank() over (order by recency_days desc) + 1e-9))::integer as recency_score,
-        least(5, 1 + floor(5 * percent_rank() over (order by frequency) + 1e-9))::integer as frequency_score,
-        least(5, 1 + floor(5 * percent_rank() over (order by monetary) + 1e-9))::integer as monetary_score
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by recency_days desc) + 1e-9)) as integer) as recency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by frequency) + 1e-9)) as integer) as frequency_score,
+        cast(least(5, 1 + floor(5 * percent_rank() over (order by monetary) + 1e-9)) as integer) as monetary_score
 
     from customers
 
@@ -33,7 +33,7 @@ grouped as (
 
     select
         customer_id,
-        recency_score::varchar || frequency_score::varchar || monetary_score::varchar as rfm_score,
+        cast(recency_score as string) || cast(frequency_score as string) || cast(monetary_score as string) as rfm_score,
         case
             when recency_score = 5 and frequency_score >= 4 then 'Champions'
             when recency_score >= 3 and frequency_score >= 4 then 'Loyal Customers'

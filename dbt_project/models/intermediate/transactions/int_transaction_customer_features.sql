@@ -68,18 +68,38 @@ returns as (
 
 ),
 
-countries as (
+country_lines as (
 
     select
         customer_id,
-        country
+        country,
+        count(*) as purchase_lines,
+        sum(line_value) as purchase_value
 
     from usable_lines
     where line_type = 'purchase' and country is not null
     group by customer_id, country
-    qualify row_number() over (
-        partition by customer_id order by count(*) desc, sum(line_value) desc, country
-    ) = 1
+
+),
+
+ranked_countries as (
+
+    select
+        customer_id,
+        country,
+        row_number() over (
+            partition by customer_id order by purchase_lines desc, purchase_value desc, country
+        ) as country_rank
+
+    from country_lines
+
+),
+
+countries as (
+
+    select customer_id, country
+    from ranked_countries
+    where country_rank = 1
 
 ),
 
@@ -88,11 +108,11 @@ final as (
     select
         purchases.customer_id,
         countries.country as main_country,
-        date_diff('day', cast(purchases.last_purchase_at as date), purchases.as_of_date) as recency_days,
+        {{ dbt.datediff('cast(purchases.last_purchase_at as date)', 'purchases.as_of_date', 'day') }} as recency_days,
         purchases.frequency,
         purchases.monetary,
         purchases.monetary / purchases.frequency as avg_order_value,
-        date_diff('day', cast(purchases.first_purchase_at as date), purchases.as_of_date) as tenure_days,
+        {{ dbt.datediff('cast(purchases.first_purchase_at as date)', 'purchases.as_of_date', 'day') }} as tenure_days,
         coalesce(returns.returned_value, 0) as returned_value,
         coalesce(returns.returned_value, 0) / purchases.monetary as return_rate,
         purchases.distinct_products,

@@ -10,8 +10,12 @@
       return   - a cancellation: order_id starts with var cancellation_order_prefix (case-insensitive)
                  or the quantity is negative;
       purchase - every other accepted line, i.e. customer id, quantity > 0 and unit_price > 0.
-    line_value = |quantity| x unit_price (currency units, > 0). -#}
+    line_value = |quantity| x unit_price (currency units, > 0).
+    Duplicates and purchasers are found by aggregation (exact_copies_ctes; a group by customer), never by
+    a window over every line. -#}
 {%- set prefix = var('cancellation_order_prefix', 'C') -%}
+{%- set compared = ['customer_id_text', 'order_id', 'order_ts_text', 'quantity_text', 'unit_price_text',
+                    'product_id', 'country', 'discount_amount_text'] %}
 
 with lines as (
 
@@ -22,7 +26,12 @@ with lines as (
 checked as (
 
     select
-        *,
+        source_row_number,
+        customer_id,
+        order_id,
+        product_id,
+        country,
+        source_file,
         case
             when customer_id is null then 'missing customer id'
             when order_id is null then 'missing order id'
@@ -31,53 +40,67 @@ checked as (
             {%- for column in ['quantity', 'unit_price'] %}
             when nullif(trim({{ column }}_text), '') is null then 'missing {{ column }}'
             when {{ column }} is null then 'not a number in {{ column }}'
-            when not isfinite({{ column }}) then 'non-finite value in {{ column }}'
+            when not {{ is_finite(column) }} then 'non-finite value in {{ column }}'
             {%- endfor %}
             when discount_amount is null and nullif(trim(discount_amount_text), '') is not null
                 then 'not a number in discount_amount'
-            when not isfinite(discount_amount) then 'non-finite value in discount_amount'
+            when not {{ is_finite('discount_amount') }} then 'non-finite value in discount_amount'
             when discount_amount < 0 then 'negative value in discount_amount'
             when quantity = 0 then 'zero quantity'
             when unit_price <= 0 then 'zero or negative unit price'
         end as invalid_reason,
         case
-            when {% if prefix %}starts_with(upper(order_id), upper({{ sql_string(prefix) }})) or {% endif %}quantity < 0
+            when {% if prefix %}upper(left(order_id, {{ prefix | length }})) = upper({{ sql_string(prefix) }}) or {% endif %}quantity < 0
                 then 'return'
             else 'purchase'
         end as line_type,
-        row_number() over (
-            partition by
-                customer_id_text, order_id, order_ts_text, quantity_text, unit_price_text, product_id, country,
-                discount_amount_text
-            order by source_row_number
-        ) as exact_copy_number
+        quantity,
+        unit_price,
+        discount_amount,
+        order_ts
 
     from lines
 
 ),
 
-with_purchasers as (
+{{ exact_copies_ctes('lines', compared, 'exact_copies') }}
 
-    select
-        *,
-        bool_or(invalid_reason is null and exact_copy_number = 1 and line_type = 'purchase')
-            over (partition by customer_id) as has_valid_purchase
+originals as (
 
+    select checked.*
     from checked
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
+    where exact_copies.source_row_number is null
+
+),
+
+purchasers as (
+
+    select customer_id
+    from originals
+    where invalid_reason is null and line_type = 'purchase'
+    group by customer_id
 
 ),
 
 verdicts as (
 
     select
-        *,
+        checked.*,
         coalesce(
-            invalid_reason,
-            case when exact_copy_number > 1 then 'exact duplicate of an earlier line' end,
-            case when not has_valid_purchase then 'return by a customer without a valid purchase' end
-        ) as rejection_reason
+            checked.invalid_reason,
+            case when exact_copies.source_row_number is not null then 'exact duplicate of an earlier line' end,
+            case when purchasers.customer_id is null then 'return by a customer without a valid purchase' end
+        ) as rejection_reason,
+        case
+            when checked.invalid_reason is null and exact_copies.source_row_number is not null
+                then 'copy ' || cast(exact_copies.copy_number as string) || ' of the line (source row '
+                    || cast(exact_copies.original_source_row_number as string) || ')'
+        end as rejection_detail
 
-    from with_purchasers
+    from checked
+    left join exact_copies on checked.source_row_number = exact_copies.source_row_number
+    left join purchasers on checked.customer_id = purchasers.customer_id
 
 ),
 
@@ -85,22 +108,14 @@ final as (
 
     select
         source_row_number,
-        source_file,
         customer_id,
-        customer_id_text,
         order_id,
         product_id,
         country,
+        source_file,
         case when rejection_reason is null then line_type end as line_type,
         rejection_reason,
-        case
-            when exact_copy_number > 1 and invalid_reason is null
-                then 'copy ' || exact_copy_number || ' of the line'
-        end as rejection_detail,
-        order_ts_text,
-        quantity_text,
-        unit_price_text,
-        discount_amount_text,
+        rejection_detail,
         quantity,
         unit_price,
         discount_amount,
