@@ -113,7 +113,7 @@ def test_measure_sees_the_memory_of_the_child(tmp_path):
     )
     measured = measure([sys.executable, "-c", allocate], tmp_path, {}, tmp_path / "log.txt")
     assert measured.returncode == 0
-    assert measured.peak_rss_mib > 250
+    assert measured.peak_memory_mib > 250
     assert measured.wall_seconds >= 1.0 and measured.cpu_seconds > 0
     failed = measure([sys.executable, "-c", "raise SystemExit(3)"], tmp_path, {}, tmp_path / "log2.txt")
     assert failed.returncode == 3

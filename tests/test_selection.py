@@ -197,3 +197,26 @@ def test_candidates_equal_up_to_float_noise_rank_equally():
     ruled = apply_selection_rule(frame, SelectionSettings())
     assert ruled["consensus_rank"].tolist() == [1.5, 1.5]
     assert ruled.loc[ruled["is_selected"], "algorithm"].item() == "kmeans"  # ties: by name
+
+
+def test_silhouette_from_distances_is_sklearns_silhouette():
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    from segwarehouse.clustering.metrics import silhouette_from_distances
+
+    rng = np.random.default_rng(3)
+    points = rng.normal(size=(600, 4))
+    points[:200] += 4
+    distances = pairwise_distances(points)
+    for labels in (rng.integers(0, 2, 600), rng.integers(0, 7, 600), np.r_[np.zeros(599), [1]].astype(int)):
+        expected = silhouette_score(distances, labels, metric="precomputed")
+        assert silhouette_from_distances(distances, labels) == pytest.approx(expected, abs=1e-12)
+
+
+def test_worker_processes_do_not_change_anything():
+    matrix, _ = generated(4, n_customers=3_000)
+    settings = {**FAST, "random_seed": 3}
+    alone = select_model(matrix, SelectionSettings(**settings, workers=1))
+    shared = select_model(matrix, SelectionSettings(**settings, workers=2))
+    pd.testing.assert_frame_equal(alone.candidates, shared.candidates)
+    np.testing.assert_array_equal(alone.chosen.centroids, shared.chosen.centroids)

@@ -1,4 +1,8 @@
-"""Wall time and peak memory of a command: the resident set of its whole process tree, sampled."""
+"""Wall time and peak memory of a command: the proportional set size (PSS) of its whole process tree,
+sampled. PSS counts a page shared by several processes once in all (each gets its share): the dbt
+process forks worker processes for model selection that share its memory, and summing their resident
+sets (RSS) would count that memory once per process. For a single process, PSS is its RSS less its share
+of the libraries it has in common with other processes."""
 
 from __future__ import annotations
 
@@ -20,15 +24,23 @@ class Measurement:
     # User + system CPU seconds of the command and its children: less sensitive than wall time to other
     # work on a shared machine.
     cpu_seconds: float
-    peak_rss_mib: float
+    peak_memory_mib: float
     returncode: int
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def _memory(process: psutil.Process) -> int:
+    """PSS where the platform reports it (Linux), RSS otherwise."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):
+        return process.memory_info().rss
+
+
+def _tree_memory(process: psutil.Process) -> int:
     total = 0
     for member in [process, *process.children(recursive=True)]:
         try:
-            total += member.memory_info().rss
+            total += _memory(member)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return total
@@ -37,8 +49,8 @@ def _tree_rss(process: psutil.Process) -> int:
 def measure(
     command: Sequence[str], cwd: Path | str, env: Mapping[str, str], log_path: Path | str
 ) -> Measurement:
-    """Run `command`, writing its output to `log_path`; peak RSS is the largest sum over the process and
-    its children seen in one sample (DuckDB runs inside the dbt process, so that is all of it)."""
+    """Run `command`, writing its output to `log_path`; peak memory is the largest sum of PSS over the
+    process and its children seen in one sample (DuckDB runs inside the dbt process)."""
     peak = 0
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, "w") as log:
@@ -47,7 +59,7 @@ def measure(
         watched = psutil.Process(child.pid)
         while child.poll() is None:
             try:
-                peak = max(peak, _tree_rss(watched))
+                peak = max(peak, _tree_memory(watched))
             except psutil.NoSuchProcess:
                 pass
             time.sleep(SAMPLE_INTERVAL_SECONDS)
@@ -55,5 +67,5 @@ def measure(
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     return Measurement(
-        wall_seconds=wall, cpu_seconds=cpu, peak_rss_mib=peak / 2**20, returncode=child.returncode
+        wall_seconds=wall, cpu_seconds=cpu, peak_memory_mib=peak / 2**20, returncode=child.returncode
     )

@@ -95,7 +95,7 @@ def bench_customers(
             tool=tool,
             wall_s=measurement.wall_seconds,
             cpu_s=measurement.cpu_seconds,
-            peak_mib=measurement.peak_rss_mib,
+            peak_mib=measurement.peak_memory_mib,
             ratio_wall=None,
             ratio_memory=None,
             ari=ari,
@@ -124,7 +124,7 @@ def bench_customers(
             for build in rows[:-1]:
                 if build.status == "ok":
                     build.ratio_wall = build.wall_s / recipe.wall_seconds
-                    build.ratio_memory = build.peak_mib / recipe.peak_rss_mib
+                    build.ratio_memory = build.peak_mib / recipe.peak_memory_mib
     return rows
 
 
@@ -147,7 +147,7 @@ def bench_events(n_events: int, data_root: Path, work_root: Path, seed: int) -> 
         tool="events to features",
         wall_s=run.wall_seconds,
         cpu_s=run.cpu_seconds,
-        peak_mib=run.peak_rss_mib,
+        peak_mib=run.peak_memory_mib,
         ratio_wall=None,
         ratio_memory=None,
         ari=None,

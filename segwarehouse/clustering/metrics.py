@@ -24,7 +24,7 @@ def internal_criteria(
     if len(np.unique(sample_labels)) < 2:
         silhouette = np.nan
     elif silhouette_distances is not None:
-        silhouette = float(silhouette_score(silhouette_distances, sample_labels, metric="precomputed"))
+        silhouette = silhouette_from_distances(silhouette_distances, sample_labels)
     else:
         silhouette = float(silhouette_score(matrix[silhouette_rows], sample_labels))
     return {
@@ -42,3 +42,24 @@ def within_cluster_sum_of_squares(matrix: np.ndarray, labels: np.ndarray, centro
 def smallest_cluster_share(labels: np.ndarray, k: int) -> float:
     counts = np.bincount(labels, minlength=k)
     return float(counts.min() / counts.sum())
+
+
+def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette from a square distance matrix - the definition of sklearn's silhouette_score, with
+    the per-cluster distance sums taken as one matrix product (several times faster when one distance
+    matrix serves many labellings). a(i): mean distance to the other members of i's cluster; b(i): the
+    smallest mean distance to another cluster; s(i) = (b - a) / max(a, b), and 0 in a one-member cluster."""
+    labels = np.asarray(labels)
+    n_rows = len(labels)
+    clusters, position, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    membership = np.zeros((n_rows, len(clusters)))
+    membership[np.arange(n_rows), position] = 1.0
+    sums = np.asarray(distances) @ membership
+    own_size = sizes[position]
+    a = np.where(own_size > 1, sums[np.arange(n_rows), position] / np.maximum(own_size - 1, 1), 0.0)
+    means = sums / sizes[None, :]
+    means[np.arange(n_rows), position] = np.inf
+    b = means.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(own_size > 1, (b - a) / np.maximum(a, b), 0.0)
+    return float(np.nan_to_num(values).mean())

@@ -19,27 +19,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
 from sklearn.metrics import pairwise_distances
 
 from segwarehouse.clustering.candidates import (
     ALGORITHMS,
     ALGORITHMS_WITH_K,
-    CandidateFailed,
     FittedCandidate,
     fit_candidate,
     single_threaded_numerics,
 )
-from segwarehouse.clustering.metrics import (
-    internal_criteria,
-    smallest_cluster_share,
-    within_cluster_sum_of_squares,
-)
-from segwarehouse.clustering.stability import bootstrap_stability, resample_rows
+from segwarehouse.clustering.evaluation import CandidateEvaluator, EvaluationData, default_workers
+from segwarehouse.clustering.stability import resample_rows, stability_of_labels
 
 
 @dataclass(frozen=True)
@@ -64,6 +58,9 @@ class SelectionSettings:
     mixture_sample_size: int = 8_000
     quadratic_sample_size: int = 5_000
     metric_sample_size: int = 4_000
+    # Worker processes fitting candidates at once (default: the cores, at most 4); 1 = all in this
+    # process. The choice does not depend on it.
+    workers: int = field(default_factory=default_workers)
 
     def __post_init__(self) -> None:
         unknown = set(self.algorithms) - set(ALGORITHMS)
@@ -232,65 +229,34 @@ def select_model(matrix: np.ndarray, settings: SelectionSettings) -> SelectionRe
 
 
 def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -> SelectionResult:
-    fit_matrix_all = sample_rows(matrix, samples.fit_rows)
-    probe_matrix = fit_matrix_all[samples.probe_positions]
-    # Every candidate's silhouette is measured on the same probe rows: their distances are computed once.
-    probe_distances = pairwise_distances(probe_matrix)
-    ward_trees: dict[int, np.ndarray] = {}
-    fit_matrices = {
-        algorithm: sample_rows(matrix, samples.per_algorithm[algorithm])
-        for algorithm in settings.candidate_algorithms
-    }
+    scoring_matrix = sample_rows(matrix, samples.fit_rows)
+    probe_matrix = scoring_matrix[samples.probe_positions]
+    data = EvaluationData(
+        fit_matrices={
+            algorithm: sample_rows(matrix, samples.per_algorithm[algorithm])
+            for algorithm in settings.candidate_algorithms
+        },
+        scoring_matrix=scoring_matrix,
+        probe_positions=samples.probe_positions,
+        # Every candidate's silhouette is measured on the same probe rows: their distances, once.
+        probe_distances=pairwise_distances(probe_matrix),
+        resamples=samples.resamples,
+        random_seed=settings.random_seed,
+        min_cluster_size=samples.min_cluster_size,
+    )
+    with CandidateEvaluator(data, settings.workers) as evaluator:
+        results = evaluator.evaluate(settings.candidate_algorithms, settings.k_values)
+        rows = [record for record, _ in results]
+        fitted = [candidate for _, candidate in results]
 
-    def fit(algorithm: str, k: int | None, data: np.ndarray, resample_index: int) -> FittedCandidate:
-        tree = None
-        if algorithm == "ward":
-            # One Ward tree per data set (-1: the whole sample, else the resample) serves every k.
-            if resample_index not in ward_trees:
-                ward_trees[resample_index] = linkage(data, method="ward")
-            tree = ward_trees[resample_index]
-        return _fit(algorithm, k, data, settings, samples, resample_index + 1, tree)
+        def measure_stability(position: int) -> float:
+            """Bootstrap stability of candidate `position`: refits on the shared resamples."""
+            row = rows[position]
+            refitted = evaluator.resample_labels(row["algorithm"], row["requested_k"])
+            return stability_of_labels(fitted[position].predict(probe_matrix), refitted)
 
-    rows: list[dict] = []
-    fitted: list[FittedCandidate | None] = []
-    for algorithm in settings.candidate_algorithms:
-        fit_matrix = fit_matrices[algorithm]
-        for k in [None] if algorithm == "hdbscan" else settings.k_values:
-            record = {
-                "algorithm": algorithm,
-                "k": k or 0,
-                "requested_k": k,
-                "fit_sample_size": len(fit_matrix),
-            }
-            try:
-                candidate = fit(algorithm, k, fit_matrix, -1)
-            except CandidateFailed as failure:
-                rows.append({**record, "failure_reason": str(failure)})
-                fitted.append(None)
-                continue
-            labels = candidate.predict(fit_matrix_all)
-            record["k"] = candidate.k
-            record.update(internal_criteria(fit_matrix_all, labels, samples.probe_positions, probe_distances))
-            record["inertia"] = within_cluster_sum_of_squares(fit_matrix_all, labels, candidate.centroids)
-            record["bic"] = candidate.extras.get("bic", np.nan)
-            record["noise_share"] = candidate.extras.get("noise_share", np.nan)
-            record["smallest_segment_share"] = smallest_cluster_share(labels, candidate.k)
-            rows.append(record)
-            fitted.append(candidate)
-
-    def measure_stability(position: int) -> float:
-        """Bootstrap stability of candidate `position` (refits on the shared resamples)."""
-        row, candidate = rows[position], fitted[position]
-        algorithm, k = row["algorithm"], row["requested_k"]
-        return bootstrap_stability(
-            lambda index, subset: fit(algorithm, k, fit_matrices[algorithm][subset], index),
-            candidate,
-            samples.resamples[algorithm],
-            probe_matrix,
-        )
-
-    frame = pd.DataFrame(rows).drop(columns="requested_k")
-    candidates = apply_selection_rule(frame, settings, measure_stability)
+        frame = pd.DataFrame(rows).drop(columns="requested_k")
+        candidates = apply_selection_rule(frame, settings, measure_stability)
     chosen_position = int(np.flatnonzero(candidates["is_selected"].to_numpy())[0])
     chosen = fitted[chosen_position]
     _remember_chosen(matrix, settings, samples, chosen)

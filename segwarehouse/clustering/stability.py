@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
-
-from segwarehouse.clustering.candidates import CandidateFailed, FittedCandidate
 
 
 def resample_rows(n_rows: int, resamples: int, fraction: float, rng: np.random.Generator) -> list[np.ndarray]:
@@ -17,26 +15,12 @@ def resample_rows(n_rows: int, resamples: int, fraction: float, rng: np.random.G
     return [np.sort(rng.choice(n_rows, size=size, replace=False)) for _ in range(resamples)]
 
 
-def bootstrap_stability(
-    refit: Callable[[int, np.ndarray], FittedCandidate],
-    reference: FittedCandidate,
-    resamples: Sequence[np.ndarray],
-    probe_matrix: np.ndarray,
-) -> float:
-    """Mean adjusted Rand index between the reference labels of `probe_matrix` and the labels given by
-    the candidate refitted on each resample (`refit(resample_index, rows)`).
-
-    1.0 means every refit partitions the probe customers identically; a refit that fails counts as 0.
-    """
-    if not resamples:
+def stability_of_labels(reference_labels: np.ndarray, refitted_labels: Sequence[np.ndarray | None]) -> float:
+    """Mean adjusted Rand index between the reference labels of the probe rows and their labels by each
+    refit (None: the refit failed, which counts as 0)."""
+    if not refitted_labels:
         return np.nan
-    reference_labels = reference.predict(probe_matrix)
-    scores = []
-    for index, rows in enumerate(resamples):
-        try:
-            refitted = refit(index, rows)
-        except CandidateFailed:
-            scores.append(0.0)
-            continue
-        scores.append(adjusted_rand_score(reference_labels, refitted.predict(probe_matrix)))
+    scores = [
+        0.0 if labels is None else adjusted_rand_score(reference_labels, labels) for labels in refitted_labels
+    ]
     return float(np.mean(scores))

@@ -4,7 +4,7 @@
 select *
 from {{ model }}
 where {{ column_name }} is null
-   or not isfinite({{ column_name }})
+   or not {{ is_finite(column_name) }}
    {%- if min_value is not none %}
    or {{ column_name }} < {{ min_value }}
    {%- endif %}

@@ -15,7 +15,7 @@ select *
 from {{ model }}
 where false
 {%- for column in numeric_columns %}
-   or {% if column not in nullable %}{{ column }} is null or {% endif %}not isfinite(coalesce({{ column }}, 0))
+   or {% if column not in nullable %}{{ column }} is null or {% endif %}not {{ is_finite("coalesce(" ~ column ~ ", 0)") }}
 {%- endfor %}
 
 {% endtest %}

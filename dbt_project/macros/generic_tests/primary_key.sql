@@ -1,0 +1,17 @@
+{#- The key identifies each row: never NULL and never repeated. The key is the column the test is placed
+    under, or `columns` (several columns together). One query for what unique and not_null check apart. -#}
+{% test primary_key(model, column_name=none, columns=none) %}
+{%- set key_columns = columns if columns is not none else [column_name] %}
+
+select
+    {{ key_columns | join(', ') }},
+    count(*) as rows_with_key
+
+from {{ model }}
+group by {{ key_columns | join(', ') }}
+having count(*) > 1
+    {%- for column in key_columns %}
+    or {{ column }} is null
+    {%- endfor %}
+
+{% endtest %}
