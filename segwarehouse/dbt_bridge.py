@@ -4,14 +4,18 @@ and frames shaped like the tables they return. Kept here so the models stay thin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from segwarehouse.clustering.selection import SelectionResult, SelectionSettings
-from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel
+from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel, frozen_model_from_rows
+
+if TYPE_CHECKING:
+    # The clustering (scikit-learn) is imported only by the functions that train: a build that scores
+    # with the frozen model does not load it.
+    from segwarehouse.clustering.selection import SelectionResult, SelectionSettings
 
 # Rows per Arrow batch read from DuckDB: large enough to amortise the per-batch cost, small enough that a
 # batch is a few megabytes.
@@ -28,6 +32,8 @@ def _optional(value: Any) -> str | None:
 
 def settings_from_config(config: Mapping[str, Any] | None) -> SelectionSettings:
     """Build SelectionSettings from the model's `clustering_settings` config (the project's vars)."""
+    from segwarehouse.clustering.selection import SelectionSettings
+
     config = config or {}
     get = config.get
 
@@ -57,19 +63,6 @@ def settings_from_config(config: Mapping[str, Any] | None) -> SelectionSettings:
         silhouette_tolerance=number("silhouette_tolerance", float),
         stability_resamples=number("stability_resamples", int),
     )
-
-
-def model_feature_names(selection: Any) -> list[str]:
-    """The model features, in priority order, from a relation shaped like int_feature_selection
-    (feature, priority, is_model_feature)."""
-    rows = selection.filter("is_model_feature").order("priority, feature").project("feature").fetchall()
-    names = [str(row[0]) for row in rows]
-    if not names:
-        raise ValueError(
-            "no model feature: every configured feature is constant or missing "
-            "(see int_feature_selection; set var model_features to features that vary)"
-        )
-    return names
 
 
 def feature_matrix(
@@ -161,7 +154,7 @@ def frozen_preprocessing(
     relation: Any, version: int
 ) -> tuple[list[str], dict[str, FeaturePreprocessing], dict]:
     """(features in model order, their preprocessing, the training run's facts) of one model version, from
-    a relation shaped like int_frozen_preprocessing."""
+    a relation shaped like int_feature_parameters_frozen."""
     table = (
         relation.filter(f"model_version = {int(version)} and is_model_feature")
         .order("feature_position")
@@ -188,57 +181,30 @@ def frozen_preprocessing(
     return features, preprocessing, {"trained_at": table[0][7], "training_fingerprint": table[0][8]}
 
 
-def frozen_model_of_version(relation: Any, version: int | None = None) -> FrozenModel | None:
-    """A version (default: the latest) from a relation shaped like segment_models; None when empty."""
+def training_matrix(
+    relation: Any, features: list[str], sample_size: int, random_seed: int
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The rows training reads: every customer when there are at most `sample_size`, otherwise a seeded
+    sample of that many (the customers with the smallest hash of id and seed, found in one streaming pass,
+    never every row through Python). Sorted by customer id, so that samples drawn by position are the
+    same on every run. Selection and training read the same rows."""
+    total = relation.aggregate("count(*)").fetchone()[0]
+    if total > sample_size:
+        relation = relation.order(f"hash(customer_id || '#{int(random_seed)}'), customer_id").limit(
+            sample_size
+        )
+    return feature_matrix(relation, features, ordered=True)
+
+
+def trained_model(trained: Any, preprocessing: Any, version: int | None = None) -> FrozenModel | None:
+    """A version (default: the latest) of the trained model, from relations shaped like
+    int_segment_models_trained (parameter rows) and int_feature_parameters_frozen; None when empty."""
     if version is None:
-        version = latest_model_version(relation)
+        version = latest_model_version(trained)
         if version is None:
             return None
-    rows = relation.filter(f"model_version = {int(version)}")
-    values = rows.fetchone()
-    if values is None:
+    rows = trained.filter(f"model_version = {int(version)}").df()
+    if rows.empty:
         return None
-    row = dict(zip(rows.columns, values, strict=True))
-    # The structured parts are stored as <name>_json; they win over a scalar of the same name.
-    structured = {name.removesuffix("_json"): value for name, value in row.items() if name.endswith("_json")}
-    return FrozenModel.from_record({**row, **structured})
-
-
-def segment_models_row(frozen: FrozenModel, selected: Mapping[str, Any]) -> pd.DataFrame:
-    """The segment_models row of a newly trained version: the frozen record plus readable facts."""
-    record = frozen.to_record()
-    shifts = [shift for shift in frozen.centroid_shifts if shift is not None]
-    row = {
-        "model_version": record["model_version"],
-        "algorithm": record["algorithm"],
-        "k": record["k"],
-        "random_seed": record["random_seed"],
-        "previous_model_version": frozen.previous_version,
-        "training_customers": int(sum(frozen.training_customers)),
-        "matched_segments": len(shifts) if frozen.previous_version is not None else 0,
-        "new_segments": frozen.k - len(shifts) if frozen.previous_version is not None else frozen.k,
-        "max_centroid_shift": max(shifts) if shifts else None,
-        "far_distance": frozen.extras["far_distance"],
-        "silhouette": selected.get("silhouette"),
-        "stability_ari": selected.get("stability_ari"),
-        "trained_at": pd.Timestamp(record["trained_at"]),
-        "training_fingerprint": record["training_fingerprint"],
-    }
-    for key in (
-        "features",
-        "segment_ids",
-        "training_customers",
-        "centroid_shifts",
-        "centroids",
-        "preprocessing",
-        "mixture_parameters",
-        "drift_reference",
-        "extras",
-    ):
-        row[f"{key}_json"] = record[key]
-    frame = pd.DataFrame([row])
-    frame["previous_model_version"] = frame["previous_model_version"].astype("Int64")
-    frame["max_centroid_shift"] = frame["max_centroid_shift"].astype("float64")
-    frame["silhouette"] = frame["silhouette"].astype("float64")
-    frame["stability_ari"] = frame["stability_ari"].astype("float64")
-    return frame
+    features, steps, _ = frozen_preprocessing(preprocessing, version)
+    return frozen_model_from_rows(rows, steps, features)

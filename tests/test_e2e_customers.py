@@ -116,7 +116,7 @@ def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
     warehouse.dbt(
         "build",
         "--select",
-        "int_frozen_preprocessing+",
+        "int_feature_parameters_frozen+",
         extra_vars={"n_segments": 4, "algorithm": "kmeans", "retrain": True},
     )
     chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
@@ -124,7 +124,7 @@ def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
     assert warehouse.query("select count(distinct segment_id) as n from customer_segments")["n"].item() == 4
     # Back to the automatic choice for the other tests sharing this warehouse.
     # A full refresh starts the model history over, as the other tests sharing this warehouse expect.
-    warehouse.dbt("build", "--full-refresh", "--select", "int_frozen_preprocessing+")
+    warehouse.dbt("build", "--full-refresh", "--select", "int_feature_parameters_frozen+")
     assert warehouse.query("select k from model_selection where is_selected")["k"].item() == 3
 
 

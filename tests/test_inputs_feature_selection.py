@@ -4,7 +4,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from segwarehouse.dbt_bridge import feature_matrix, model_feature_names
+from segwarehouse.dbt_bridge import feature_matrix
 
 
 @pytest.fixture
@@ -25,10 +25,6 @@ def connection():
         yield con
 
 
-def test_model_feature_names_follow_priority(connection):
-    assert model_feature_names(connection.table("selection")) == ["recency_days", "frequency"]
-
-
 def test_feature_matrix_keeps_only_the_model_features_in_their_order(connection):
     ids, matrix, names = feature_matrix(connection.table("standardized"), ["recency_days", "frequency"])
     assert list(ids) == ["a", "b"]
@@ -41,9 +37,6 @@ def test_feature_matrix_keeps_only_the_model_features_in_their_order(connection)
     )
 
 
-def test_no_model_feature_or_an_unknown_one_is_a_clear_error(connection):
-    connection.execute("update selection set is_model_feature = false")
-    with pytest.raises(ValueError, match="no model feature"):
-        model_feature_names(connection.table("selection"))
+def test_an_unknown_feature_is_a_clear_error(connection):
     with pytest.raises(ValueError, match="sessions"):
         feature_matrix(connection.table("standardized"), ["sessions"])

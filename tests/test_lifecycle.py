@@ -5,9 +5,15 @@ import pytest
 
 from segwarehouse.clustering.assignment import assign_customers
 from segwarehouse.clustering.candidates import fit_candidate
-from segwarehouse.dbt_bridge import frozen_model_of_version, segment_models_row
+from segwarehouse.dbt_bridge import trained_model
 from segwarehouse.lifecycle.drift import bin_shares, population_stability_index, training_bin_edges
-from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel, mixture_parameters
+from segwarehouse.lifecycle.frozen_model import (
+    FeaturePreprocessing,
+    FrozenModel,
+    frozen_model_from_rows,
+    mixture_parameters,
+    model_parameter_rows,
+)
 from segwarehouse.lifecycle.matching import centroids_in_new_space, match_segment_ids
 from segwarehouse.lifecycle.scoring import feature_drift, score_customers
 from segwarehouse.lifecycle.training import freeze_trained_model
@@ -63,20 +69,23 @@ def frozen(algorithm: str = "kmeans") -> tuple[FrozenModel, pd.DataFrame]:
     return model, raw
 
 
+def standardize(model: FrozenModel, raw: pd.DataFrame) -> np.ndarray:
+    return np.column_stack([model.preprocessing[f].apply(raw[f].to_numpy()) for f in model.features])
+
+
 @pytest.mark.parametrize("algorithm", ["kmeans", "gmm"])
-def test_frozen_model_round_trips_and_scores_like_the_trained_one(algorithm):
+def test_frozen_model_round_trips_through_parameter_rows_and_scores_like_the_trained_one(algorithm):
     model, raw = frozen(algorithm)
-    restored = FrozenModel.from_record(model.to_record())
-    original = assign_customers(model.candidate(), model.standardize(raw))
-    again = assign_customers(restored.candidate(), restored.standardize(raw))
+    model.training_customers, model.centroid_shifts = [300, 300], [None, None]
+    rows = model_parameter_rows(model, {"silhouette": 0.5})
+    # Plain rows: no list or JSON anywhere.
+    assert set(rows.columns) >= {"model_version", "parameter", "segment_id", "feature", "value", "text_value"}
+    assert rows["value"].map(lambda value: value is None or isinstance(value, float)).all()
+    restored = frozen_model_from_rows(rows, model.preprocessing, model.features)
+    original = assign_customers(model.candidate(), standardize(model, raw))
+    again = assign_customers(restored.candidate(), standardize(restored, raw))
     pd.testing.assert_frame_equal(original, again)
     assert restored.segment_ids == [7, 9] and restored.k == 2
-
-
-def test_frozen_model_names_missing_features():
-    model, raw = frozen()
-    with pytest.raises(ValueError, match="not in the data: b"):
-        model.standardize(raw[["a"]])
 
 
 def test_matching_keeps_ids_of_close_clusters_and_numbers_new_ones():
@@ -176,14 +185,20 @@ def test_retrain_with_another_seed_keeps_every_id_and_new_clusters_get_new_ids()
     assert max(changed.segment_ids) == 4 and None in changed.centroid_shifts
 
 
-def test_scoring_is_identical_after_a_round_trip_through_segment_models():
+def test_scoring_is_identical_after_a_round_trip_through_the_parameter_table():
     matrix = blobs(2)
     model = train(matrix, seed=3)
     connection = duckdb.connect()
-    row = segment_models_row(model, {"silhouette": 0.5, "stability_ari": 0.9})
-    connection.register("rows", row)
-    connection.execute("create table segment_models as select * from rows")
-    restored = frozen_model_of_version(connection.table("segment_models"))
+    connection.register("rows", model_parameter_rows(model, {"silhouette": 0.5, "stability_ari": 0.9}))
+    connection.execute("create table trained as select * from rows")
+    connection.execute(
+        "create table frozen as select 1 as model_version, feature, 'identity' as transform, "
+        "-1e9 as lower_fence, 1e9 as upper_fence, 0.0 as scaling_center, 1.0 as scaling_scale, "
+        "0.0 as fill_value, position as feature_position, true as is_model_feature, "
+        "'2026-01-01 00:00:00'::timestamp as trained_at, 'f' as training_fingerprint "
+        "from (values ('x', 1), ('y', 2)) as features (feature, position)"
+    )
+    restored = trained_model(connection.table("trained"), connection.table("frozen"))
     pd.testing.assert_frame_equal(
         score_customers(model, np.arange(len(matrix)), matrix),
         score_customers(restored, np.arange(len(matrix)), matrix),

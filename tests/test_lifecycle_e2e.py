@@ -66,8 +66,11 @@ def lifecycle(tmp_path_factory):
             "models": warehouse.query("select * from segment_models order by model_version"),
             "runs": warehouse.query("select * from segment_runs order by run_started_at"),
             "migrations": warehouse.query("select * from segment_migrations"),
+            "model_centroids": warehouse.query("select * from segment_model_centroids"),
+            "model_features": warehouse.query("select * from segment_model_features"),
             "feature_drift": warehouse.query("select * from feature_drift"),
             "scored": warehouse.query_work("select * from intermediate.int_customer_features_scored"),
+            "assignments": warehouse.query_work("select * from intermediate.int_segment_assignments"),
             "warned": warned_tests(warehouse),
         }
 
@@ -95,7 +98,7 @@ def lifecycle(tmp_path_factory):
     # The observed values (after cleaning; NULL where missing) beside the frozen preprocessing, to check the
     # SQL scoring against the package's reference implementation.
     raw_values = warehouse.query_work("select * from intermediate.int_customer_features_joined")
-    frozen_rows = warehouse.query("select * from lifecycle.int_frozen_preprocessing")
+    frozen_rows = warehouse.query("select * from lifecycle.int_feature_parameters_frozen")
     return {
         "warehouse": warehouse,
         "steps": steps,
@@ -265,3 +268,56 @@ def test_sql_scoring_applies_the_frozen_preprocessing_exactly_as_the_package_def
         np.testing.assert_allclose(
             scored[feature].to_numpy(), expected, rtol=1e-9, atol=1e-9, err_msg=feature
         )
+
+
+def test_sql_scoring_assigns_as_the_package_reference_does(lifecycle):
+    """int_segment_assignments (SQL) against segwarehouse's reference scoring of the same frozen model."""
+    import duckdb
+
+    from segwarehouse.dbt_bridge import trained_model
+    from segwarehouse.lifecycle.scoring import score_customers
+
+    warehouse, steps = lifecycle["warehouse"], lifecycle["steps"]
+    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+        model = trained_model(
+            connection.table("lifecycle.int_segment_models_trained"),
+            connection.table("lifecycle.int_feature_parameters_frozen"),
+        )
+    scored = steps["retrained"]["scored"].set_index("customer_id")
+    sql = steps["retrained"]["assignments"].set_index("customer_id").loc[scored.index]
+    reference = score_customers(model, scored.index.to_numpy(), scored[model.features].to_numpy())
+    reference = reference.set_index("customer_id")
+    assert (sql["segment_id"] == reference["segment_id"]).mean() > 0.999
+    same = sql["segment_id"] == reference["segment_id"]
+    for column in ("distance_to_centroid", "nearest_centroid_distance", "confidence", "silhouette"):
+        np.testing.assert_allclose(
+            sql.loc[same, column], reference.loc[same, column], atol=1e-6, err_msg=column
+        )
+    assert (sql["is_far_from_centroids"] == reference["is_far_from_centroids"]).mean() > 0.999
+
+
+def test_previous_centres_are_put_into_the_current_version_by_its_preprocessing(lifecycle):
+    """segment_model_centroids.centroid_z_in_current_version: an earlier version's centre (feature units)
+    through the version in use's frozen preprocessing, as FeaturePreprocessing defines it."""
+    from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing
+
+    step = lifecycle["steps"]["retrained"]
+    features = step["model_features"]
+    current = features[features["model_version"] == features["model_version"].max()].set_index("feature")
+    centroids = step["model_centroids"]
+    earlier = centroids[(centroids["model_version"] == 1) & centroids["feature"].isin(current.index)]
+    assert len(earlier) > 0
+    for row in earlier.itertuples():
+        parameters = current.loc[row.feature]
+        preprocessing = FeaturePreprocessing(
+            parameters["transform"],
+            parameters["lower_fence"],
+            parameters["upper_fence"],
+            parameters["scaling_center"],
+            parameters["scaling_scale"],
+        )
+        expected = preprocessing.apply(np.array([row.centroid_value]))[0]
+        assert row.centroid_z_in_current_version == pytest.approx(expected, abs=1e-9), row.feature
+    # The version in use's own centres are where they are.
+    own = centroids[centroids["is_current_version"]]
+    np.testing.assert_allclose(own["centroid_z_in_current_version"], own["centroid_z"], atol=1e-9)

@@ -217,30 +217,3 @@ def test_the_drift_assessment_follows_the_numbers():
     )
     assert retrained.level == "watch" and "Spenders (0.80)" in retrained.actions[0]
     assert any("30 customers" in text and "trained version 2" in text for text in retrained.observations)
-
-
-def test_previous_centre_in_the_current_versions_units():
-    centroids = pd.DataFrame(
-        {
-            "model_version": [1, 2],
-            "segment_id": [1, 1],
-            "segment_name": ["Savers", "Savers"],
-            "feature": ["purchases", "purchases"],
-            "centroid_z": [0.3, 1.0],
-            "centroid_value": [9.0, 20.0],
-        }
-    )
-    scaling = (
-        '{"purchases": {"transform": "log1p", "lower_fence": -5.0, "upper_fence": 5.0, '
-        '"center": 1.0, "scale": 2.0, "fill_value": 0.0}}'
-    )
-    moves = lifecycle.previous_in_current_space(centroids, scaling, version=2, previous=1)
-    row = moves.iloc[0]
-    assert row["centroid_z_previous"] == pytest.approx((math.log(10.0) - 1.0) / 2.0)
-    assert row["delta_z"] == pytest.approx(1.0 - (math.log(10.0) - 1.0) / 2.0)
-    assert (row["value_previous"], row["value"]) == (9.0, 20.0)
-    # Clipped to the current version's fences, as the model scores.
-    clipped = lifecycle.previous_in_current_space(
-        centroids, scaling.replace('"upper_fence": 5.0', '"upper_fence": 2.0'), version=2, previous=1
-    )
-    assert clipped.iloc[0]["centroid_z_previous"] == pytest.approx((2.0 - 1.0) / 2.0)

@@ -4,13 +4,10 @@ segment_drift)."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
-from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing
 
 from reportlib.html import esc, fmt_int, fmt_pct
 from reportlib.warehouse import Warehouse
@@ -88,49 +85,29 @@ def unique_labels(ids: list[int], names: dict[int, str]) -> dict[int, str]:
     return {i: (f"{label} (#{i})" if counts[label] > 1 else label) for i, label in plain.items()}
 
 
-def previous_in_current_space(
-    centroids: pd.DataFrame, preprocessing_json: str, version: int, previous: int
-) -> pd.DataFrame:
+def previous_in_current_space(centroids: pd.DataFrame, version: int, previous: int) -> pd.DataFrame:
     """Per matched segment and feature: the centre under `previous` and under `version` in the features'
-    own units, and both in the standardized units of `version` (the previous centre's value put through
-    the current version's frozen preprocessing), with the difference `delta_z`."""
-    scaling = json.loads(preprocessing_json) if preprocessing_json else {}
+    own units, and both in the standardized units of `version` (segment_model_centroids computes the
+    previous centre's place in the version in use: centroid_z_in_current_version), with the difference
+    `delta_z`."""
     now = centroids[centroids["model_version"] == version]
     before = centroids[centroids["model_version"] == previous]
     pairs = now.merge(
-        before[["segment_id", "feature", "centroid_value"]],
+        before[["segment_id", "feature", "centroid_value", "centroid_z_in_current_version"]],
         on=["segment_id", "feature"],
         suffixes=("", "_previous"),
     )
-    rows = []
-    for record in pairs.itertuples(index=False):
-        # The same transform, clipping and scaling the model applies (and the stored centroid_shift used).
-        step = FeaturePreprocessing(**scaling[record.feature])
-        previous_z = float(step.apply(np.array([float(record.centroid_value_previous)]))[0])
-        rows.append(
-            {
-                "segment_id": int(record.segment_id),
-                "segment_name": record.segment_name,
-                "feature": record.feature,
-                "value_previous": float(record.centroid_value_previous),
-                "value": float(record.centroid_value),
-                "centroid_z_previous": previous_z,
-                "centroid_z": float(record.centroid_z),
-                "delta_z": float(record.centroid_z) - previous_z,
-            }
-        )
     return pd.DataFrame(
-        rows,
-        columns=[
-            "segment_id",
-            "segment_name",
-            "feature",
-            "value_previous",
-            "value",
-            "centroid_z_previous",
-            "centroid_z",
-            "delta_z",
-        ],
+        {
+            "segment_id": pairs["segment_id"].astype(int),
+            "segment_name": pairs["segment_name"],
+            "feature": pairs["feature"],
+            "value_previous": pairs["centroid_value_previous"].astype(float),
+            "value": pairs["centroid_value"].astype(float),
+            "centroid_z_previous": pairs["centroid_z_in_current_version_previous"].astype(float),
+            "centroid_z": pairs["centroid_z"].astype(float),
+            "delta_z": (pairs["centroid_z"] - pairs["centroid_z_in_current_version_previous"]).astype(float),
+        }
     )
 
 
@@ -292,7 +269,7 @@ def assess(
 def load(wh: Warehouse) -> dict[str, pd.DataFrame]:
     """The lifecycle marts the assessment reads: model versions, runs, feature and segment drift."""
     return {
-        "models": wh.sql("select * exclude (preprocessing_json) from segment_models order by model_version"),
+        "models": wh.sql("select * from segment_models order by model_version"),
         "runs": wh.sql("select * from segment_runs order by run_started_at"),
         "feature_drift": wh.sql("select * from feature_drift order by psi desc, feature"),
         "segment_drift": wh.sql("select * from segment_drift order by segment_id"),

@@ -1,5 +1,5 @@
 {#- One row per candidate feature: the preprocessing parameters this build applies - the frozen ones of
-    the model version in use (the latest in int_frozen_preprocessing), so that everything describing the
+    the model version in use (the latest in int_feature_parameters_frozen), so that everything describing the
     model (customer_features, segment statistics, profiles, centroids, drift) shows what the model saw;
     today's fitted parameters only for a feature the version has none for (a column the inputs gained
     since), flagged is_frozen = false. On a training run the two are the same. -#}
@@ -12,8 +12,8 @@ with fitted as (
 
 frozen as (
 
-    select * from {{ ref('int_frozen_preprocessing') }}
-    where model_version = (select max(model_version) from {{ ref('int_frozen_preprocessing') }})
+    select * from {{ ref('int_feature_parameters_frozen') }}
+    where model_version = (select max(model_version) from {{ ref('int_feature_parameters_frozen') }})
 
 ),
 

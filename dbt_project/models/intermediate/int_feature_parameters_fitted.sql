@@ -1,5 +1,5 @@
 {#- One row per candidate feature: the preprocessing parameters fitted on today's customers - the
-    candidate parameter set that a training run freezes as a model version (int_frozen_preprocessing) -
+    candidate parameter set that a training run freezes as a model version (int_feature_parameters_frozen) -
     and the statistics of today's values they come from. Every statistic is a column aggregate over the
     wide table int_customer_features_joined (one scan per step below), never a customer x feature table.
       fill_value      a customer without a value: 0 (fill rule zero: no activity), the largest observed value

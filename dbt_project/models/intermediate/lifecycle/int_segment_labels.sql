@@ -1,15 +1,23 @@
-{#- One row per segment of the model version in use: its persisted name, description and action
-    (int_segment_names) with today's key traits (int_segment_personas). What the marts show. -#}
+{#- One row per segment of the model version in use: the name, description and action its version gave
+    it (int_segment_names_assigned), with today's key traits - the three features with the largest absolute
+    lift, e.g. "High cart value (z +1.50)". What the marts show. -#}
+-- depends_on: {{ ref('feature_labels') }}
 
 with names as (
 
-    select * from {{ ref('int_segment_names') }}
+    select * from {{ ref('int_segment_names_assigned') }}
 
 ),
 
-personas as (
+statistics as (
 
-    select * from {{ ref('int_segment_personas') }}
+    select * from {{ ref('int_segment_feature_statistics') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('feature_labels') }}
 
 ),
 
@@ -20,6 +28,37 @@ current_names as (
 
 ),
 
+traits as (
+
+    select
+        statistics.segment_id,
+        case
+            when statistics.centroid_z >= 0
+                then coalesce(labels.high_label, 'High ' || statistics.feature)
+            else coalesce(labels.low_label, 'Low ' || statistics.feature)
+        end || ' (z ' || printf('%+.2f', statistics.centroid_z) || ')' as trait,
+        row_number() over (
+            partition by statistics.segment_id
+            order by abs(statistics.centroid_z) desc, statistics.feature
+        ) as trait_rank
+
+    from statistics
+    left join labels on statistics.feature = labels.feature
+
+),
+
+key_traits as (
+
+    select
+        segment_id,
+        {{ dbt.listagg('trait', "', '", 'order by trait_rank') }} as key_traits
+
+    from traits
+    where trait_rank <= 3
+    group by segment_id
+
+),
+
 final as (
 
     select
@@ -27,14 +66,14 @@ final as (
         current_names.model_version,
         current_names.segment_name,
         current_names.segment_description,
-        personas.key_traits,
+        key_traits.key_traits,
         current_names.suggested_action,
         current_names.persona_match_score,
         current_names.is_catalogue_persona,
         current_names.is_inherited
 
     from current_names
-    left join personas on current_names.segment_id = personas.segment_id
+    left join key_traits on current_names.segment_id = key_traits.segment_id
 
 )
 

@@ -13,9 +13,9 @@
 with assignments as (
 
     select
-        customer_id::varchar as customer_id,
-        segment_id::integer as segment_id,
-        model_version::integer as model_version
+        cast(customer_id as string) as customer_id,
+        cast(segment_id as integer) as segment_id,
+        cast(model_version as integer) as model_version
 
     from {{ ref('int_segment_assignments') }}
 
@@ -35,11 +35,11 @@ open_rows as (
     where valid_to is null
     {%- else %}
     select
-        null::varchar as customer_id,
-        null::integer as segment_id,
-        null::integer as model_version,
-        null::timestamp as valid_from
-    where false
+        cast(null as string) as customer_id,
+        cast(null as integer) as segment_id,
+        cast(null as integer) as model_version,
+        cast(null as timestamp) as valid_from
+    where 1 = 0
     {%- endif %}
 
 ),
@@ -70,7 +70,7 @@ opened as (
         assignments.segment_id,
         assignments.model_version,
         run.run_started_at as valid_from,
-        null::timestamp as valid_to
+        cast(null as timestamp) as valid_to
 
     from assignments
     cross join run

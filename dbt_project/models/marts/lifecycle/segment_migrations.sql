@@ -17,7 +17,7 @@ runs as (
 
 names as (
 
-    select * from {{ ref('int_segment_names') }}
+    select * from {{ ref('int_segment_names_assigned') }}
 
 ),
 
@@ -71,13 +71,13 @@ moves as (
 final as (
 
     select
-        moves.from_segment_id::integer as from_segment_id,
+        cast(moves.from_segment_id as integer) as from_segment_id,
         from_names.segment_name as from_segment_name,
-        moves.to_segment_id::integer as to_segment_id,
+        cast(moves.to_segment_id as integer) as to_segment_id,
         to_names.segment_name as to_segment_name,
-        moves.from_model_version::integer as from_model_version,
-        moves.to_model_version::integer as to_model_version,
-        moves.customers::bigint as customers,
+        cast(moves.from_model_version as integer) as from_model_version,
+        cast(moves.to_model_version as integer) as to_model_version,
+        cast(moves.customers as bigint) as customers,
         moves.customers / sum(moves.customers) over () as customer_share,
         moves.from_segment_id is distinct from moves.to_segment_id as is_move,
         last_two_runs.previous_run_at,

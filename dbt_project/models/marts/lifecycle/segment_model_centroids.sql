@@ -1,79 +1,131 @@
 {#- One row per model version, segment and model feature: the frozen centroid that scores customers, in
-    the version's standardized units and in the feature's own units (the frozen preprocessing undone),
-    with the distance the segment's centroid moved from its matched segment of the previous version. -#}
+    the version's standardized units and in the feature's own units (the version's preprocessing undone),
+    and - for comparing versions - in the standardized units of the version in use (the feature-unit value
+    preprocessed with the version in use's parameters by the one preprocessing definition). -#}
+{%- set features = frozen_model_features() -%}
+{%- set plain_specs = [] -%}
+{%- for feature in features -%}{%- do plain_specs.append({'name': feature, 'ratio_of': none}) -%}{%- endfor %}
 
-with models as (
+with trained as (
 
-    select * from {{ ref('segment_models') }}
-
-),
-
-preprocessing as (
-
-    select * from {{ ref('int_frozen_preprocessing') }}
+    select * from {{ ref('int_segment_models_trained') }}
 
 ),
 
-names as (
+frozen as (
 
-    select * from {{ ref('int_segment_names') }}
+    select * from {{ ref('int_feature_parameters_frozen') }}
+
+),
+
+applied as (
+
+    select * from {{ ref('int_feature_parameters_applied') }}
 
 ),
 
 segments as (
 
-    select
-        model_version,
-        unnest(segment_ids_json::json::integer[]) as segment_id,
-        unnest(centroids_json::json::double[][]) as centroid,
-        unnest(centroid_shifts_json::json::double[]) as centroid_shift,
-        unnest(training_customers_json::json::bigint[]) as training_customers,
-        features_json::json::varchar[] as features
-
-    from models
+    select * from {{ ref('segment_model_segments') }}
 
 ),
 
-coordinates as (
+centroids as (
 
+    select
+        trained.model_version,
+        trained.segment_id,
+        trained.feature,
+        trained.value as centroid_z,
+        case
+            when frozen.transform = 'log1p'
+                then exp(trained.value * frozen.scaling_scale + frozen.scaling_center) - 1
+            else trained.value * frozen.scaling_scale + frozen.scaling_center
+        end as centroid_value
+
+    from trained
+    inner join frozen
+        on trained.model_version = frozen.model_version
+        and trained.feature = frozen.feature
+    where trained.parameter = 'centroid'
+
+),
+
+{%- if features %}
+
+centroids_wide as (
+
+    -- A pivot of the small version x segment x feature table, for the preprocessing macros.
     select
         model_version,
         segment_id,
-        centroid_shift,
-        training_customers,
-        unnest(features) as feature,
-        unnest(centroid) as centroid_z
+        {%- for feature in features %}
+        max(case when feature = {{ sql_string(feature) }} then centroid_value end) as {{ feature }}{{ "," if not loop.last }}
+        {%- endfor %}
 
-    from segments
+    from centroids
+    group by model_version, segment_id
 
 ),
+
+parameters as (
+
+    {{ parameters_row('applied', features) }}
+
+),
+
+in_current_version as (
+
+    {%- for spec in plain_specs %}
+    select
+        centroids_wide.model_version,
+        centroids_wide.segment_id,
+        {{ sql_string(spec.name) }} as feature,
+        {{ standardized_feature(spec, 'parameters', 'centroids_wide') }} as centroid_z_in_current_version
+    from centroids_wide
+    cross join parameters
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
+{%- else %}
+
+in_current_version as (
+
+    select model_version, segment_id, feature, cast(null as double) as centroid_z_in_current_version
+    from centroids
+    where 1 = 0
+
+),
+
+{%- endif %}
 
 final as (
 
     select
-        coordinates.model_version::integer as model_version,
-        coordinates.segment_id::integer as segment_id,
-        names.segment_name,
-        coordinates.feature,
-        coordinates.training_customers::bigint as training_customers,
-        coordinates.centroid_z::double as centroid_z,
-        case
-            when preprocessing.transform = 'log1p'
-                then exp(coordinates.centroid_z * preprocessing.scaling_scale + preprocessing.scaling_center) - 1
-            else coordinates.centroid_z * preprocessing.scaling_scale + preprocessing.scaling_center
-        end::double as centroid_value,
-        coordinates.centroid_shift::double as centroid_shift,
-        coordinates.model_version = (select max(model_version) from models) as is_current_version
+        cast(centroids.model_version as integer) as model_version,
+        cast(centroids.segment_id as integer) as segment_id,
+        segments.segment_name,
+        cast(centroids.feature as string) as feature,
+        cast(segments.training_customers as bigint) as training_customers,
+        cast(centroids.centroid_z as double) as centroid_z,
+        cast(centroids.centroid_value as double) as centroid_value,
+        cast(in_current_version.centroid_z_in_current_version as double) as centroid_z_in_current_version,
+        cast(segments.centroid_shift as double) as centroid_shift,
+        segments.is_current_version
 
-    from coordinates
-    inner join preprocessing
-        on coordinates.model_version = preprocessing.model_version
-        and coordinates.feature = preprocessing.feature
-    left join names
-        on coordinates.model_version = names.model_version
-        and coordinates.segment_id = names.segment_id
+    from centroids
+    inner join segments
+        on centroids.model_version = segments.model_version
+        and centroids.segment_id = segments.segment_id
+    left join in_current_version
+        on centroids.model_version = in_current_version.model_version
+        and centroids.segment_id = in_current_version.segment_id
+        and centroids.feature = in_current_version.feature
 
 )
 
 select * from final
-order by model_version, segment_id, feature

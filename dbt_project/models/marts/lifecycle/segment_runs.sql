@@ -55,44 +55,52 @@ summary as (
 
     select
         run.run_started_at,
-        '{{ invocation_id }}' as invocation_id,
-        (select max(model_version) from models)::integer as model_version,
+        {{ sql_string(invocation_id) }} as invocation_id,
+        cast((select max(model_version) from models) as integer) as model_version,
         {%- if is_incremental() %}
         (select max(model_version) from models) is distinct from (
-            select arg_max(model_version, run_started_at) from {{ this }}
+            select max_by(model_version, run_started_at) from {{ this }}
         ) as is_new_model_version,
         {%- else %}
         true as is_new_model_version,
         {%- endif %}
-        (select count(*) from assignments)::bigint as customers_scored,
-        (
+        cast((select count(*) from assignments) as bigint) as customers_scored,
+        cast((
             select count(*) from opened_now
             where opened_now.customer_id not in (select customer_id from known_before)
-        )::bigint as new_customers,
-        (
+        ) as bigint) as new_customers,
+        cast((
             select count(*) from opened_now
             inner join closed_now on opened_now.customer_id = closed_now.customer_id
             where opened_now.segment_id <> closed_now.segment_id
-        )::bigint as customers_moved,
-        (
+        ) as bigint) as customers_moved,
+        cast((
             select count(*) from closed_now
             where closed_now.customer_id not in (select customer_id from opened_now)
-        )::bigint as customers_gone,
-        (select avg(is_far_from_centroids::integer) from assignments)::double as far_from_centroids_share
+        ) as bigint) as customers_gone,
+        cast((
+            select avg(case when is_far_from_centroids then 1.0 else 0.0 end) from assignments
+        ) as double) as far_from_centroids_share
 
     from run
 
+),
+
+final as (
+
+    select
+        invocation_id,
+        model_version,
+        customers_scored,
+        new_customers,
+        customers_moved,
+        customers_gone,
+        far_from_centroids_share,
+        is_new_model_version,
+        run_started_at
+
+    from summary
+
 )
 
-select
-    invocation_id,
-    model_version,
-    customers_scored,
-    new_customers,
-    customers_moved,
-    customers_gone,
-    far_from_centroids_share,
-    is_new_model_version,
-    run_started_at
-
-from summary
+select * from final

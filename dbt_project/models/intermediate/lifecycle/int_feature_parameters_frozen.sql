@@ -4,15 +4,15 @@
     the column order of its centroids), and the training data's fingerprint. Every later run scores and
     describes customers with the latest version's rows (int_feature_parameters_applied), never with
     parameters refitted on new data.
-    A new version is appended on a training run: the first build, --full-refresh, or var retrain: true.
-    Otherwise nothing is appended. -#}
+    A new version is appended when the build trains (the training_run macro decides: the first build,
+    --full-refresh, var retrain true, or a training that did not finish). Otherwise nothing is appended. -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 -- A version is frozen only once the data passed the clustering preconditions:
 -- depends_on: {{ ref('int_clustering_preconditions') }}
-{%- set is_training_run = not is_incremental() or retrain_requested() -%}
+{%- set training = training_run() -%}
 {%- set feature_columns = candidate_features() | reject('in', derived_ratios().keys() | list) | list %}
 
-{%- if not is_training_run %}
+{%- if is_incremental() and not training.is_training %}
 
 select * from {{ this }}
 where 1 = 0
@@ -34,16 +34,6 @@ fitted as (
 features as (
 
     select * from {{ ref('int_customer_features_joined') }}
-
-),
-
-previous_versions as (
-
-    {%- if is_incremental() %}
-    select max(model_version) as latest_version from {{ this }}
-    {%- else %}
-    select cast(null as integer) as latest_version
-    {%- endif %}
 
 ),
 
@@ -72,7 +62,7 @@ fingerprint as (
 frozen as (
 
     select
-        cast(coalesce(previous_versions.latest_version, 0) + 1 as integer) as model_version,
+        cast({{ training.model_version or 1 }} as integer) as model_version,
         fitted.feature,
         fitted.transform,
         fingerprint.training_fingerprint,
@@ -89,7 +79,6 @@ frozen as (
 
     from fitted
     left join model_features on fitted.feature = model_features.feature
-    cross join previous_versions
     cross join fingerprint
 
 )

@@ -1,0 +1,51 @@
+"""The trained model of each version, one row per parameter: version facts, per segment its id (matched to
+the previous version's segments after a retrain), size and centroid shift, the centroids, the mixture's
+weights and precision factors, and the drift reference. Appended when this build froze a new version;
+what every later build scores with (int_segment_assignments, in SQL)."""
+
+from segwarehouse.dbt_bridge import (
+    frozen_preprocessing,
+    latest_model_version,
+    settings_from_config,
+    trained_model,
+    training_matrix,
+)
+
+
+def model(dbt, session):
+    preprocessing = dbt.ref("int_feature_parameters_frozen")
+    version = latest_model_version(preprocessing)
+    previous = None
+    if dbt.is_incremental:
+        trained = session.sql(f"select * from {dbt.this}")
+        if trained.filter(f"model_version = {version}").aggregate("count(*)").fetchone()[0]:
+            return session.sql(f"select * from {dbt.this} where false").df()
+        previous = trained_model(trained, preprocessing)
+    # Imported only when training: a scoring build needs none of it.
+    from segwarehouse.clustering.selection import fit_selected
+    from segwarehouse.lifecycle.frozen_model import model_parameter_rows
+    from segwarehouse.lifecycle.training import freeze_trained_model
+
+    settings = settings_from_config(dbt.config.get("clustering_settings"))
+    candidates = dbt.ref("int_segment_candidates").filter(f"model_version = {version} and is_selected")
+    selected = dict(zip(candidates.columns, candidates.fetchone(), strict=True))
+    features, steps, facts = frozen_preprocessing(preprocessing, version)
+    _, matrix, features = training_matrix(
+        dbt.ref("int_customer_features_scored"), features, settings.fit_sample_size, settings.random_seed
+    )
+    candidate = fit_selected(matrix, settings, selected["algorithm"], int(selected["k"]))
+    frozen = freeze_trained_model(
+        candidate,
+        matrix,
+        features,
+        steps,
+        version=version,
+        random_seed=settings.random_seed,
+        trained_at=facts["trained_at"],
+        training_fingerprint=facts["training_fingerprint"],
+        previous=previous,
+        max_match_distance=float(dbt.config.get("segment_match_max_distance")),
+    )
+    return model_parameter_rows(
+        frozen, {"silhouette": selected["silhouette"], "stability_ari": selected["stability_ari"]}
+    )

@@ -1,0 +1,98 @@
+"""Naming a version's segments: inherited names kept, personas assigned one to one by the fuller fit."""
+
+import pandas as pd
+import pytest
+
+from segwarehouse.lifecycle.naming import (
+    NAME_COLUMNS,
+    Catalogue,
+    assign_personas,
+    match_scores,
+    name_segments,
+)
+from tests.conftest import REPO
+
+SEEDS = REPO / "dbt_project" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return Catalogue(
+        personas=pd.read_csv(SEEDS / "persona_catalogue.csv"),
+        signatures=pd.read_csv(SEEDS / "persona_signatures.csv"),
+        labels=pd.read_csv(SEEDS / "feature_labels.csv"),
+    )
+
+
+def profile(lifts: dict[int, dict[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"segment_id": segment_id, "feature": feature, "centroid_z": z}
+            for segment_id, features in lifts.items()
+            for feature, z in features.items()
+        ]
+    )
+
+
+RFM = {
+    # Recent, frequent, big spenders; frequent and big spenders who are less recent; lapsed regulars;
+    # lapsed small occasional buyers; newcomers.
+    1: {"recency_days": -1.5, "frequency": 1.2, "monetary": 1.3, "tenure_days": 0.3},
+    2: {"recency_days": -0.4, "frequency": 1.0, "monetary": 0.9, "tenure_days": 0.5},
+    3: {"recency_days": 1.2, "frequency": 0.8, "monetary": 0.2, "tenure_days": 0.6},
+    4: {"recency_days": 1.5, "frequency": -1.0, "monetary": -1.0, "tenure_days": 0.2},
+    5: {"recency_days": -0.8, "frequency": -0.9, "monetary": -0.8, "tenure_days": -1.5},
+}
+
+
+def test_the_fuller_signature_wins_and_every_persona_is_used_once(catalogue):
+    names = name_segments([1, 2, 3, 4, 5], profile(RFM), catalogue, min_z=0.25).set_index("segment_id")
+    assert names["segment_name"].to_dict() == {
+        1: "Champions",
+        2: "Loyal Customers",
+        3: "At Risk",
+        4: "Dormant",
+        5: "New Customers",
+    }
+    assert names["is_catalogue_persona"].all() and not names["is_inherited"].any()
+    assert list(names.reset_index().columns) == NAME_COLUMNS
+
+
+def test_a_greedy_best_match_per_segment_would_name_the_champions_loyal(catalogue):
+    """Segment 1 fits both Champions and Loyal Customers; the assignment looks at all segments at once."""
+    scores = match_scores(profile({1: RFM[1], 2: RFM[2]}), catalogue, min_z=0.25)
+    assert scores.loc[1, "Champions"] > scores.loc[1, "Loyal Customers"] > 0
+    assert assign_personas(scores) == {
+        1: ("Champions", pytest.approx(scores.loc[1, "Champions"])),
+        2: ("Loyal Customers", pytest.approx(scores.loc[2, "Loyal Customers"])),
+    }
+
+
+def test_inherited_names_stay_and_a_new_look_alike_is_numbered(catalogue):
+    inherited = pd.DataFrame(
+        [
+            {
+                "segment_id": 1,
+                "segment_name": "Champions",
+                "segment_description": "d",
+                "suggested_action": "a",
+                "persona_match_score": 3.0,
+                "is_catalogue_persona": True,
+                "is_inherited": False,
+            }
+        ]
+    )
+    lifts = {1: RFM[1], 6: RFM[1]}
+    names = name_segments([1, 6], profile(lifts), catalogue, 0.25, inherited).set_index("segment_id")
+    assert names.loc[1, "segment_name"] == "Champions" and names.loc[1, "is_inherited"]
+    assert names.loc[6, "segment_name"] == "Champions (6)" and not names.loc[6, "is_inherited"]
+
+
+def test_segments_without_a_persona_are_named_after_their_strongest_traits(catalogue):
+    lifts = {1: {"product_click": 1.4, "total_purchases": -0.9, "avg_cart_value": 0.1}}
+    names = name_segments([1, 2], profile(lifts), catalogue, min_z=5.0).set_index("segment_id")
+    assert names.loc[1, "segment_name"] == "Many clicks · Few purchases"
+    assert "Many clicks (z +1.40)" in names.loc[1, "segment_description"]
+    assert not names.loc[1, "is_catalogue_persona"]
+    # A segment without customers today has no profile.
+    assert names.loc[2, "segment_name"] == "Segment 2"
