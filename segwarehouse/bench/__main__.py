@@ -25,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--work-dir", default="/tmp/segwarehouse-bench/work", help="warehouses and logs")
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv", help="customer table format")
+    parser.add_argument(
+        "--event-formats",
+        nargs="*",
+        choices=["parquet", "csv.gz"],
+        default=["parquet", "csv.gz"],
+        help="event file formats",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-recipe", action="store_true", help="skip the notebook recipe")
     parser.add_argument("--results", default=str(REPO / "benchmarks" / "results.csv"))
@@ -43,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += size_rows
         print(markdown_table(size_rows), flush=True)
     for count in args.events:
-        print(f"events {count}: events to features ...", flush=True)
-        rows.append(bench_events(parse_size(count), data_root, work_root, args.seed))
-        print(markdown_table(rows[-1:]), flush=True)
+        for file_format in args.event_formats:
+            print(f"events {count} ({file_format}): events to features ...", flush=True)
+            rows.append(bench_events(parse_size(count), data_root, work_root, args.seed, file_format))
+            print(markdown_table(rows[-1:]), flush=True)
     print("\n" + markdown_table(rows) + f"\n\nMachine: {machine}.")
     if rows:
         append_csv(rows, Path(args.results), machine)

@@ -103,3 +103,22 @@ def event_data(root: Path, n_events: int, seed: int) -> str:
         write_events(directory, n_events, seed)
         _mark_complete(directory, manifest)
     return str(directory / "events_*.parquet")
+
+
+def event_csv_data(root: Path, n_events: int, seed: int) -> str:
+    """The same events as event_data, as one gzip-compressed CSV (written once from the Parquet files)."""
+    import duckdb
+
+    parquet_glob = event_data(root, n_events, seed)
+    directory = root / f"events_{size_label(n_events)}_seed{seed}_csvgz"
+    manifest = {"events": n_events, "seed": seed, "from": parquet_glob}
+    path = directory / "events.csv.gz"
+    if not _is_complete(directory, manifest):
+        directory.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect() as connection:
+            connection.execute("set enable_progress_bar = false")
+            connection.execute(
+                f"copy (select * from read_parquet('{parquet_glob}')) to '{path}' (header, compression gzip)"
+            )
+        _mark_complete(directory, manifest)
+    return str(path)

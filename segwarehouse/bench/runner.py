@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from segwarehouse.bench.data import customer_data, event_data, size_label
+from segwarehouse.bench.data import customer_data, event_csv_data, event_data, size_label
 from segwarehouse.bench.measure import Measurement, measure
 from segwarehouse.bench.quality import recipe_ari, warehouse_ari
 
@@ -128,23 +128,27 @@ def bench_customers(
     return rows
 
 
-def bench_events(n_events: int, data_root: Path, work_root: Path, seed: int) -> BenchRow:
-    """`dbt build` of the event staging and feature models (and their tests) on `n_events` events."""
-    events_glob = event_data(data_root, n_events, seed)
+def bench_events(n_events: int, data_root: Path, work_root: Path, seed: int, file_format: str) -> BenchRow:
+    """`dbt build` of the event staging and feature models (and their tests) on `n_events` events, read
+    from Parquet files or from one gzip-compressed CSV (file_format parquet or csv.gz)."""
+    if file_format == "parquet":
+        events_path = event_data(data_root, n_events, seed)
+    else:
+        events_path = event_csv_data(data_root, n_events, seed)
     label, run_at = size_label(n_events), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    workdir = _fresh(work_root / f"events_{label}")
+    workdir = _fresh(work_root / f"events_{label}_{file_format.replace('.', '')}")
     run = _dbt(
         workdir,
         # Cautious: only the tests of the selected models, not those that also need the clustering.
         ["build", "--select", EVENT_FEATURES_SELECTOR, "--indirect-selection", "cautious"],
-        {"events_path": events_glob, "export_dir": str(workdir / "exports")},
+        {"events_path": events_path, "export_dir": str(workdir / "exports")},
     )
     return BenchRow(
         run_at=run_at,
         size=label,
         customers=0,
         events=n_events,
-        tool="events to features",
+        tool=f"events to features ({'Parquet' if file_format == 'parquet' else 'gzip CSV'})",
         wall_s=run.wall_seconds,
         cpu_s=run.cpu_seconds,
         peak_mib=run.peak_memory_mib,
@@ -154,9 +158,3 @@ def bench_events(n_events: int, data_root: Path, work_root: Path, seed: int) -> 
         k=None,
         status=_status(run, workdir / "dbt.log"),
     )
-
-
-def node_timings(target: Path) -> list[tuple[str, float]]:
-    """(node, seconds) from a build's run_results.json, slowest first."""
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    return sorted(((r["unique_id"], float(r["execution_time"])) for r in results), key=lambda p: -p[1])
