@@ -32,10 +32,43 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The position of a row in the input as read (1 = the first data row). DuckDB keeps the file order. -#}
-{% macro duckdb__source_row_number() -%}
-    row_number() over ()
+{#- The rows of an input file (or glob) with their position in the input as read (1 = the first data row,
+    files in name order): a relation with a column source_row_number beside the file's columns and
+    filename. Parquet files carry their row positions, which keeps the read parallel; a CSV is numbered
+    in the order DuckDB reads it, which is the file's order. -#}
+{% macro duckdb__positioned_file_reader(path, encoding) -%}
+    {%- if (path | lower).endswith('.parquet') -%}
+    (
+        select
+            file_rows.file_row_number + 1 + file_offsets.rows_before as source_row_number,
+            file_rows.*
+        from read_parquet({{ sql_string(path) }}, filename = true, file_row_number = true) as file_rows
+        inner join (
+            select
+                file_name,
+                coalesce(sum(num_rows) over (order by file_name rows between unbounded preceding and 1 preceding), 0)
+                    as rows_before
+            from parquet_file_metadata({{ sql_string(path) }})
+        ) as file_offsets on file_rows.filename = file_offsets.file_name
+    ) as positioned_rows
+    {%- else -%}
+    (
+        select row_number() over () as source_row_number, file_rows.*
+        from {{ duckdb__file_reader(path, encoding) }} as file_rows
+    ) as positioned_rows
+    {%- endif -%}
 {%- endmacro %}
+
+{#- A CTE read several times is computed again each time rather than held in memory: for an input's
+    rows, which are cheap to read again and too many to hold. Engines that always inline CTEs need
+    nothing. Usage: `rows as {{ inlined_cte() }} (...)`. -#}
+{% macro inlined_cte() -%}
+    {{ return(adapter.dispatch('inlined_cte', 'segments')()) }}
+{%- endmacro %}
+
+{% macro default__inlined_cte() -%}{%- endmacro %}
+
+{% macro duckdb__inlined_cte() -%}not materialized{%- endmacro %}
 
 {#- --- Values ------------------------------------------------------------------------------------------ -#}
 

@@ -237,7 +237,7 @@
     {%- set present = present_input_columns(described)[input_name] -%}
     {%- set mapping = input_column_map(input_name) -%}
     select
-        {{ adapter.dispatch('source_row_number', 'segments')() }} as source_row_number,
+        source_row_number,
         filename as source_file,
         {%- for column in all_columns %}
         {% if column in present -%}
@@ -246,7 +246,7 @@
         cast(null as string) as {{ column }}
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
-    from {{ file_reader(facts.path, facts.encoding) }}
+    from {{ adapter.dispatch('positioned_file_reader', 'segments')(facts.path, facts.encoding) }}
     {%- endif %}
 {% endmacro %}
 
@@ -263,12 +263,17 @@
 {%- endmacro %}
 
 {#- Customer ids are text. A float-written integer id (17850.0) is the same customer as 17850.
-    regexp_extract with a group, and [.] rather than an escaped dot, read the same in every engine. -#}
+    regexp_extract with a group, and [.] rather than an escaped dot, read the same in every engine; only an
+    id with a dot goes through the regular expression (tens of millions of ids do not). -#}
 {% macro normalize_customer_id(column) -%}
-    coalesce(
-        nullif(regexp_extract(nullif(trim({{ column }}), ''), '^([0-9]+)[.]0+$', 1), ''),
-        nullif(trim({{ column }}), '')
-    )
+    case
+        when instr({{ column }}, '.') > 0
+            then coalesce(
+                nullif(regexp_extract(nullif(trim({{ column }}), ''), '^([0-9]+)[.]0+$', 1), ''),
+                nullif(trim({{ column }}), '')
+            )
+        else nullif(trim({{ column }}), '')
+    end
 {%- endmacro %}
 
 {#- Text to timestamp. With var timestamp_format (a strptime format or a list of them, e.g.

@@ -12,8 +12,9 @@
 {%- set text_columns = ['customer_id'] -%}
 {%- for feature in features -%}{%- do text_columns.append(feature ~ '_text') -%}{%- endfor %}
 
-with customers as (
+with customers as {{ inlined_cte() }} (
 
+    -- Read again by each step that needs it: cheap, and far too many rows to hold.
     select * from {{ ref('stg_customers') }}
 
 ),
@@ -22,12 +23,18 @@ checked as (
 
     select
         source_row_number,
-        source_file,
         customer_id,
         {%- for feature in features %}
         {{ feature }},
         {%- endfor %}
         case
+            -- The common case first, from the parsed values: the reasons below are worked out only for
+            -- the few rows that fail it.
+            when customer_id is not null
+                {%- for feature in features %}
+                and ({{ feature }}_text is null or ({{ feature }} >= 0 and {{ is_finite(feature) }}))
+                {%- endfor %}
+                then null
             when customer_id is null then 'missing customer id'
             {%- for feature in features %}
             when {{ feature }} is null and nullif(trim({{ feature }}_text), '') is not null
@@ -83,7 +90,6 @@ verdicts as (
 
     select
         checked.source_row_number,
-        checked.source_file,
         checked.customer_id,
         coalesce(
             checked.invalid_reason,
@@ -115,7 +121,6 @@ final as (
     select
         source_row_number,
         customer_id,
-        source_file,
         rejection_reason,
         rejection_detail,
         {%- for feature in features %}

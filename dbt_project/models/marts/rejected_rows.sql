@@ -38,7 +38,7 @@ with
 
     select
         {{ sql_string(input_name) }} as input_name,
-        rejected.source_file,
+        staged.source_file,
         rejected.source_row_number,
         staged.customer_id_text as customer_id,
         rejected.rejection_reason,

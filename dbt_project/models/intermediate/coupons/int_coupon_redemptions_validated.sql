@@ -5,8 +5,9 @@
     exact_copies_ctes). -#}
 {%- set compared = ['customer_id_text', 'redeemed_at_text', 'coupon_id', 'discount_amount_text'] %}
 
-with redemptions as (
+with redemptions as {{ inlined_cte() }} (
 
+    -- Read again by each step that needs it: cheap, and far too many rows to hold.
     select * from {{ ref('stg_coupon_redemptions') }}
 
 ),
@@ -17,8 +18,11 @@ checked as (
         source_row_number,
         customer_id,
         coupon_id,
-        source_file,
         case
+            -- The common case first; the reasons below only for the rows that fail it.
+            when customer_id is not null and redeemed_at is not null
+                and (discount_amount_text is null or (discount_amount >= 0 and {{ is_finite('discount_amount') }}))
+                then null
             when customer_id is null then 'missing customer id'
             when nullif(trim(redeemed_at_text), '') is null then 'missing redeemed_at'
             when redeemed_at is null then 'not a timestamp in redeemed_at'
@@ -61,7 +65,6 @@ final as (
         source_row_number,
         customer_id,
         coupon_id,
-        source_file,
         rejection_reason,
         rejection_detail,
         discount_amount,

@@ -18,8 +18,9 @@
 {%- set compared = ['customer_id_text', 'event_ts_text', 'event_type_text', 'session_id', 'product_id',
                     'category', 'price_text'] %}
 
-with events as (
+with events as {{ inlined_cte() }} (
 
+    -- Read again by each step that needs it: cheap, and far too many rows to hold.
     select * from {{ ref('stg_events') }}
 
 ),
@@ -32,8 +33,12 @@ checked as (
         session_id,
         product_id,
         category,
-        source_file,
         case
+            -- The common case first, from the parsed values: the reasons below are worked out only for
+            -- the few rows that fail it.
+            when customer_id is not null and event_ts is not null and trim(event_type_text) <> ''
+                and (price_text is null or (price >= 0 and {{ is_finite('price') }}))
+                then null
             when customer_id is null then 'missing customer id'
             when nullif(trim(event_ts_text), '') is null then 'missing event_ts'
             when event_ts is null then 'not a timestamp in event_ts'
@@ -84,7 +89,6 @@ final as (
         session_id,
         product_id,
         category,
-        source_file,
         case when rejection_reason is null then mapped_event_type end as event_type,
         rejection_reason,
         rejection_detail,

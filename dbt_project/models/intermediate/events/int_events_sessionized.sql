@@ -3,9 +3,8 @@
     otherwise the customer's events without a session_id are split where more than var
     session_timeout_minutes (default 30) pass between two consecutive events (a gap of exactly the timeout
     stays in the session). session_key identifies the session within the customer ('id:<session_id>' or
-    'gap:<n>'); session_number numbers the customer's sessions 1, 2, ... by their first event.
-    A view: the feature model reads it once, and only events without a session_id need the windows that
-    find gaps (a query that does not read session_number or session_started_at does not compute them). -#}
+    'gap:<n>'). A view: the feature model reads it once, and only events without a session_id need the
+    window that finds the gaps. -#}
 {{ config(materialized='view') }}
 {%- set timeout_minutes = number_var('session_timeout_minutes') %}
 
@@ -20,7 +19,7 @@ with_session_id as (
 
     select
         *,
-        'id:' || session_id as session_key
+        cast(null as bigint) as gap_session_number
 
     from events
     where session_id is not null
@@ -42,20 +41,18 @@ gap_sessions as (
 
     select
         *,
-        'gap:' || cast(
-            sum(
-                case
-                    when previous_event_ts is null
-                        or {{ dbt.datediff('previous_event_ts', 'event_ts', 'second') }} > {{ timeout_minutes }} * 60
-                        then 1
-                    else 0
-                end
-            ) over (
-                partition by customer_id
-                order by event_ts, source_row_number
-                rows between unbounded preceding and current row
-            ) as string
-        ) as session_key
+        sum(
+            case
+                when previous_event_ts is null
+                    or {{ dbt.datediff('previous_event_ts', 'event_ts', 'second') }} > {{ timeout_minutes }} * 60
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by customer_id
+            order by event_ts, source_row_number
+            rows between unbounded preceding and current row
+        ) as gap_session_number
 
     from without_session_id
 
@@ -63,21 +60,15 @@ gap_sessions as (
 
 keyed as (
 
-    select source_row_number, customer_id, session_key, event_type, product_id, category, price, event_ts
+    select
+        source_row_number, customer_id, session_id, gap_session_number, event_type, product_id, category,
+        price, event_ts
     from with_session_id
     union all
-    select source_row_number, customer_id, session_key, event_type, product_id, category, price, event_ts
-    from gap_sessions
-
-),
-
-started as (
-
     select
-        *,
-        min(event_ts) over (partition by customer_id, session_key) as session_started_at
-
-    from keyed
+        source_row_number, customer_id, session_id, gap_session_number, event_type, product_id, category,
+        price, event_ts
+    from gap_sessions
 
 ),
 
@@ -86,18 +77,21 @@ final as (
     select
         source_row_number,
         customer_id,
-        session_key,
+        -- A session is identified within the customer by its session_id, or by its number among the
+        -- sessions found from gaps; session_key says which, for people.
+        case
+            when session_id is not null then 'id:' || session_id
+            else 'gap:' || cast(gap_session_number as string)
+        end as session_key,
+        session_id,
+        gap_session_number,
         event_type,
         product_id,
         category,
-        dense_rank() over (
-            partition by customer_id order by session_started_at, session_key
-        ) as session_number,
         price,
-        session_started_at,
         event_ts
 
-    from started
+    from keyed
 
 )
 

@@ -17,8 +17,9 @@
 {%- set compared = ['customer_id_text', 'order_id', 'order_ts_text', 'quantity_text', 'unit_price_text',
                     'product_id', 'country', 'discount_amount_text'] %}
 
-with lines as (
+with lines as {{ inlined_cte() }} (
 
+    -- Read again by each step that needs it: cheap, and far too many rows to hold.
     select * from {{ ref('stg_transactions') }}
 
 ),
@@ -31,8 +32,13 @@ checked as (
         order_id,
         product_id,
         country,
-        source_file,
         case
+            -- The common case first, from the parsed values: the reasons below are worked out only for
+            -- the few lines that fail it.
+            when customer_id is not null and order_id is not null and order_ts is not null
+                and quantity <> 0 and {{ is_finite('quantity') }} and unit_price > 0 and {{ is_finite('unit_price') }}
+                and (discount_amount_text is null or (discount_amount >= 0 and {{ is_finite('discount_amount') }}))
+                then null
             when customer_id is null then 'missing customer id'
             when order_id is null then 'missing order id'
             when nullif(trim(order_ts_text), '') is null then 'missing order_ts'
@@ -112,7 +118,6 @@ final as (
         order_id,
         product_id,
         country,
-        source_file,
         case when rejection_reason is null then line_type end as line_type,
         rejection_reason,
         rejection_detail,
