@@ -91,6 +91,8 @@ def test_crm_export_writes_csv_and_parquet(demo_warehouse_factory):
         assert path.exists()
         reader = "read_parquet" if row.file_format == "parquet" else "read_csv"
         assert duckdb.sql(f"select count(*) from {reader}('{path}')").fetchone()[0] == row.row_count == 20_000
+    # Published: nothing is left waiting beside the final names.
+    assert not list(warehouse.exports.glob("*.pending"))
 
 
 def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):

@@ -51,6 +51,9 @@ def test_build_publishes_a_separate_complete_file(small_warehouse):
 
 def test_failed_build_leaves_the_published_file_exactly_as_it_was(small_warehouse):
     before_digest, before_marts = digest(small_warehouse.path), marts(small_warehouse)
+    exports = sorted(small_warehouse.exports.glob("*.*"))
+    assert {path.suffix for path in exports} == {".csv", ".parquet"}
+    before_exports = {path: digest(path) for path in exports}
     # An impossible minimum segment share makes the segment-size test fail after the marts are rebuilt.
     result = small_warehouse.dbt("build", extra_vars={"min_segment_share": 0.9}, check=False)
     assert result.returncode != 0
@@ -58,6 +61,9 @@ def test_failed_build_leaves_the_published_file_exactly_as_it_was(small_warehous
     assert digest(small_warehouse.path) == before_digest
     for mart, frame in marts(small_warehouse).items():
         pd.testing.assert_frame_equal(frame, before_marts[mart])
+    # The CRM files too: the failed build's files wait beside them and never replace them.
+    assert {path: digest(path) for path in exports} == before_exports
+    assert len(list(small_warehouse.exports.glob("*.pending"))) == len(exports)
 
 
 def test_a_reader_holding_the_file_open_does_not_break_the_build(small_warehouse):

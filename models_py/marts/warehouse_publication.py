@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from segwarehouse.exports import publish_exports
 from segwarehouse.publishing import publish_database
 
 
@@ -30,6 +31,9 @@ def model(dbt, session):
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
+    # The CRM files of this build go into place only now, beside the warehouse they came from.
+    exported = dbt.ref("crm_exports").project("file_path").fetchall()
+    publish_exports([path for (path,) in exported])
     frame = pd.DataFrame(published)
     frame["published_to"] = dbt.config.get("published_path")
     return frame
