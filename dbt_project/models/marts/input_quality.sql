@@ -80,7 +80,7 @@ counted as (
         is_accepted
 
     from outcomes
-    group by all
+    group by input_name, outcome, is_accepted
 
 ),
 

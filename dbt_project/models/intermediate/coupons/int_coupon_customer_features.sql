@@ -50,7 +50,7 @@ per_customer as (
         max(redeemed_at) as last_redemption_at
 
     from usable_redemptions
-    group by all
+    group by customer_id
 
 ),
 

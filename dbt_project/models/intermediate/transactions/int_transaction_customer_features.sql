@@ -52,7 +52,7 @@ purchases as (
 
     from usable_lines
     where line_type = 'purchase'
-    group by all
+    group by customer_id
 
 ),
 
@@ -64,7 +64,7 @@ returns as (
 
     from usable_lines
     where line_type = 'return'
-    group by all
+    group by customer_id
 
 ),
 

@@ -64,7 +64,11 @@ moves as (
 
     from at_previous_run
     full outer join at_latest_run on at_previous_run.customer_id = at_latest_run.customer_id
-    group by all
+    group by
+        at_previous_run.segment_id,
+        at_previous_run.model_version,
+        at_latest_run.segment_id,
+        at_latest_run.model_version
 
 ),
 
