@@ -119,6 +119,24 @@ def test_measure_sees_the_memory_of_the_child(tmp_path):
     assert failed.returncode == 3
 
 
+def test_measure_counts_memory_shared_with_forked_workers_once(tmp_path):
+    # 300 MiB touched, then two forked workers that share it (as model selection's workers do).
+    fork_and_wait = (
+        "import os, time; block = bytearray(300 * 2**20); block[::4096] = b'x' * (300 * 256)\n"
+        "workers = []\n"
+        "for _ in range(2):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        time.sleep(1.5); os._exit(0)\n"
+        "    workers.append(pid)\n"
+        "for pid in workers: os.waitpid(pid, 0)"
+    )
+    measured = measure([sys.executable, "-c", fork_and_wait], tmp_path, {}, tmp_path / "log.txt")
+    assert measured.returncode == 0
+    # Counted per process (RSS), the shared block would be 900 MiB.
+    assert 250 < measured.peak_memory_mib < 600
+
+
 @pytest.mark.e2e
 def test_bench_end_to_end_at_a_tiny_size_writes_a_well_formed_row(tmp_path):
     results, latest = tmp_path / "results.csv", tmp_path / "latest.md"
