@@ -119,11 +119,17 @@ def assert_segmented_once(warehouse: Warehouse, customers: set[str]) -> None:
 def test_transactions_alone_find_the_five_personas(transactions_warehouse, shop_files):
     chosen = transactions_warehouse.query("select k from model_selection where is_selected")
     assert chosen["k"].item() == 5
-    segments = transactions_warehouse.query("select customer_id, segment_id from customer_segments")
+    segments = transactions_warehouse.query(
+        "select customer_id, segment_id, segment_name from customer_segments"
+    )
     truth = pd.read_csv(shop_files["truth"], dtype=str)
     joined = segments.merge(truth, on="customer_id")
     assert len(joined) == len(segments)
     assert adjusted_rand_score(joined["persona"], joined["segment_id"]) >= 0.90
+    # Each segment carries the name of the persona most of its customers truly belong to.
+    majority = joined.groupby("segment_name")["persona"].agg(lambda personas: personas.mode()[0])
+    assert sorted(majority.index) == sorted(majority.values) == sorted(truth["persona"].unique())
+    assert (majority.index == majority.values).all(), majority.to_dict()
 
 
 def test_transactions_rfm_equals_an_independent_computation(transactions_warehouse, shop_files):
