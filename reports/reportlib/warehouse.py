@@ -100,15 +100,6 @@ class Warehouse:
         chosen = rows[(rows["table_schema"] == schema) & (rows["table_name"] == table)]
         return chosen["column_name"].tolist()
 
-    def column_types(self, table: str, schema: str = "main") -> dict[str, str]:
-        rows = self.catalog
-        chosen = rows[(rows["table_schema"] == schema) & (rows["table_name"] == table)]
-        return dict(zip(chosen["column_name"], chosen["data_type"], strict=True))
-
-    def has_columns(self, table: str, *columns: str, schema: str = "main") -> bool:
-        present = set(self.columns(table, schema))
-        return bool(present) and all(column in present for column in columns)
-
     def tables(self, schema: str = "main") -> list[str]:
         rows = self.catalog
         return sorted(set(rows.loc[rows["table_schema"] == schema, "table_name"]))
