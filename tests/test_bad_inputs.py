@@ -140,7 +140,7 @@ def test_messy_file_marts_hold_no_null_nan_or_infinity(messy_warehouse):
     # The empty column is imputed for everyone, the constant one is constant: neither is used, neither
     # divides by zero.
     selection = warehouse.query_work(
-        "select feature, is_model_feature from intermediate.int_feature_selection"
+        "select feature, is_model_feature from intermediate.int_features_selected"
     )
     used = set(selection.loc[selection["is_model_feature"], "feature"])
     assert not {"loyalty_points", "store_visits"} & used
@@ -238,7 +238,7 @@ def test_too_few_customers(tmp_path):
     output = expect_failure(
         tmp_path, {"customers_path": str(path)}, f"too few customers (2): at least {needed} are needed"
     )
-    assert "int_segment_candidates" not in output or "SKIP" in output
+    assert "int_segment_candidates_evaluated" not in output or "SKIP" in output
 
 
 @pytest.mark.parametrize(

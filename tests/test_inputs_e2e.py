@@ -166,14 +166,16 @@ def test_correlated_features_are_pruned_and_recorded(transactions_warehouse):
     model_features = set(summary.loc[summary["is_model_feature"], "feature"])
     assert set(used.item().split(", ")) == model_features
     selection = transactions_warehouse.query_work(
-        "select * from intermediate.int_feature_selection order by candidate_order"
+        "select * from intermediate.int_features_selected order by candidate_order"
     ).set_index("feature")
     assert model_features <= {"recency_days", "frequency", "monetary", "tenure_days", "avg_order_value"}
     assert {"recency_days", "frequency", "tenure_days"} <= model_features
     # monetary follows frequency closely in this data: the later, lower-priority one is dropped.
     assert selection.loc["monetary", "exclusion_reason"].startswith("correlated with frequency")
     assert selection.loc["return_rate", "exclusion_reason"] == "not configured"
-    correlations = transactions_warehouse.query_work("select * from intermediate.int_feature_correlations")
+    correlations = transactions_warehouse.query_work(
+        "select * from intermediate.int_feature_pairs_correlated"
+    )
     kept = correlations[
         correlations["feature_a"].isin(model_features) & correlations["feature_b"].isin(model_features)
     ]
@@ -208,9 +210,11 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     warehouse = all_inputs_warehouse
     truth = pd.read_csv(shop_files["truth"], dtype=str)
     assert_segmented_once(warehouse, set(truth["customer_id"]))
-    candidates = warehouse.query_work("select feature, input_name from intermediate.int_feature_candidates")
+    candidates = warehouse.query_work(
+        "select feature, input_name from intermediate.int_feature_candidates_listed"
+    )
     assert set(candidates["input_name"]) == {"transactions", "events", "coupon_redemptions", "customers"}
-    selection = warehouse.query_work("select * from intermediate.int_feature_selection").set_index("feature")
+    selection = warehouse.query_work("select * from intermediate.int_features_selected").set_index("feature")
     # The customer table repeats what the detailed inputs say: its features lose to them.
     assert selection.loc["total_purchases", "exclusion_reason"].startswith("correlated with")
     assert selection["is_model_feature"].sum() >= 4

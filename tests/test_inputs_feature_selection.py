@@ -1,4 +1,4 @@
-"""The clustering models read only the model features that int_feature_selection keeps."""
+"""The clustering models read only the model features that int_features_selected keeps."""
 
 import duckdb
 import numpy as np

@@ -69,8 +69,8 @@ def lifecycle(tmp_path_factory):
             "model_centroids": warehouse.query("select * from segment_model_centroids"),
             "model_features": warehouse.query("select * from segment_model_features"),
             "feature_drift": warehouse.query("select * from feature_drift"),
-            "scored": warehouse.query_work("select * from intermediate.int_customer_features_scored"),
-            "assignments": warehouse.query_work("select * from intermediate.int_segment_assignments"),
+            "scored": warehouse.query_work("select * from intermediate.int_customer_features_standardized"),
+            "assignments": warehouse.query_work("select * from intermediate.int_customers_segmented"),
             "warned": warned_tests(warehouse),
         }
 
@@ -271,7 +271,7 @@ def test_sql_scoring_applies_the_frozen_preprocessing_exactly_as_the_package_def
 
 
 def test_sql_scoring_assigns_as_the_package_reference_does(lifecycle):
-    """int_segment_assignments (SQL) against segwarehouse's reference scoring of the same frozen model."""
+    """int_customers_segmented (SQL) against segwarehouse's reference scoring of the same frozen model."""
     import duckdb
 
     from segwarehouse.dbt_bridge import trained_model

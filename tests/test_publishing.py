@@ -86,7 +86,7 @@ def test_a_reader_holding_the_file_open_does_not_break_the_build(small_warehouse
     try:
         first = reader.stdout.readline().strip()
         time.sleep(0.5)
-        small_warehouse.dbt("build", "--select", "int_segment_candidates+")
+        small_warehouse.dbt("build", "--select", "int_segment_candidates_evaluated+")
         second, _ = reader.communicate("\n", timeout=60)
     finally:
         reader.kill()

@@ -1,6 +1,6 @@
 {#- The clustering vars, checked before any Python model runs: a bad value stops the build with one
     clear message instead of a Python traceback. The Python models read the same vars (as config, see
-    models_py/intermediate/_clustering_models.yml); segwarehouse.clustering.selection.SelectionSettings
+    models_py/intermediate/clustering/_clustering_models.yml); segwarehouse.clustering.selection.SelectionSettings
     enforces the same ranges for direct Python use. -#}
 
 {% macro whole_number_var(name, minimum=none, allow_none=false) %}

@@ -159,7 +159,7 @@
 {% endmacro %}
 
 {#- Names of every candidate feature: the columns of the wide feature models and marts. The clustering sees
-    the subset int_feature_selection marks as model features. -#}
+    the subset int_features_selected marks as model features. -#}
 {% macro candidate_features() %}
     {{ return(candidate_feature_specs() | map(attribute='name') | list) }}
 {% endmacro %}

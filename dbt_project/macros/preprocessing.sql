@@ -10,7 +10,7 @@
     A parameter set is a one-row relation with columns <feature>__fill_value, <feature>__transform,
     <feature>__lower_fence, <feature>__upper_fence, <feature>__scaling_center and <feature>__scaling_scale
     (parameters_row turns a one-row-per-feature table into it). Everything that fits the parameters
-    (int_feature_parameters_fitted), scores customers (int_customer_features_scored) or describes them
+    (int_feature_parameters_fitted), scores customers (int_customer_features_standardized) or describes them
     (customer_features, segment statistics) builds its expressions here, so they cannot disagree. -#}
 
 {% macro preprocessing_parameter(feature_name, parameter, parameters) -%}

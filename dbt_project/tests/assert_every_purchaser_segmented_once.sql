@@ -2,11 +2,11 @@
 -- exactly once.
 with input_customers as (
 
-    select customer_id from {{ ref('int_transaction_customer_features') }}
+    select customer_id from {{ ref('int_transactions_aggregated_to_customers') }}
     union
-    select customer_id from {{ ref('int_event_customer_features') }}
+    select customer_id from {{ ref('int_events_aggregated_to_customers') }}
     union
-    select customer_id from {{ ref('int_coupon_customer_features') }}
+    select customer_id from {{ ref('int_coupon_redemptions_aggregated_to_customers') }}
 
 ),
 

@@ -18,7 +18,7 @@ from segwarehouse.bench.quality import recipe_ari, warehouse_ari
 
 REPO = Path(__file__).resolve().parents[2]
 # The models that turn events into per-customer features, with everything upstream of them.
-EVENT_FEATURES_SELECTOR = "+int_event_customer_features"
+EVENT_FEATURES_SELECTOR = "+int_events_aggregated_to_customers"
 
 
 @dataclass

@@ -3,13 +3,13 @@
 
 with transaction_features as (
 
-    select * from {{ ref('int_transaction_customer_features') }}
+    select * from {{ ref('int_transactions_aggregated_to_customers') }}
 
 ),
 
 scores as (
 
-    select * from {{ ref('int_customer_rfm_scores') }}
+    select * from {{ ref('int_customers_rfm_scored') }}
 
 ),
 

@@ -23,13 +23,13 @@
 
 with assignments as (
 
-    select * from {{ ref('int_segment_assignments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
 segment_labels as (
 
-    select * from {{ ref('int_segment_labels') }}
+    select * from {{ ref('int_segments_labelled') }}
 
 ),
 

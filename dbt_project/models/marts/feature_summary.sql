@@ -18,7 +18,7 @@ applied as (
 
 statistics as (
 
-    select * from {{ ref('int_segment_feature_statistics') }}
+    select * from {{ ref('int_segment_features_profiled') }}
 
 ),
 

@@ -1,10 +1,10 @@
 {#- One row per clustering candidate (algorithm x k) of the model version in use: the selection it was
-    trained with (int_segment_candidates keeps every version's). -#}
+    trained with (int_segment_candidates_evaluated keeps every version's). -#}
 
 with candidates as (
 
-    select * from {{ ref('int_segment_candidates') }}
-    where model_version = (select max(model_version) from {{ ref('int_segment_candidates') }})
+    select * from {{ ref('int_segment_candidates_evaluated') }}
+    where model_version = (select max(model_version) from {{ ref('int_segment_candidates_evaluated') }})
 
 ),
 

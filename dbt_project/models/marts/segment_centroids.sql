@@ -5,13 +5,13 @@
 
 with statistics as (
 
-    select * from {{ ref('int_segment_feature_statistics') }}
+    select * from {{ ref('int_segment_features_profiled') }}
 
 ),
 
 segment_labels as (
 
-    select * from {{ ref('int_segment_labels') }}
+    select * from {{ ref('int_segments_labelled') }}
 
 ),
 

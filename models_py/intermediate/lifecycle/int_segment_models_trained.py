@@ -1,7 +1,7 @@
 """The trained model of each version, one row per parameter: version facts, per segment its id (matched to
 the previous version's segments after a retrain), size and centroid shift, the centroids, the mixture's
 weights and precision factors, and the drift reference. Appended when this build froze a new version;
-what every later build scores with (int_segment_assignments, in SQL)."""
+what every later build scores with (int_customers_segmented, in SQL)."""
 
 from segwarehouse.dbt_bridge import (
     frozen_preprocessing,
@@ -27,11 +27,16 @@ def model(dbt, session):
     from segwarehouse.lifecycle.training import freeze_trained_model
 
     settings = settings_from_config(dbt.config.get("clustering_settings"))
-    candidates = dbt.ref("int_segment_candidates").filter(f"model_version = {version} and is_selected")
+    candidates = dbt.ref("int_segment_candidates_evaluated").filter(
+        f"model_version = {version} and is_selected"
+    )
     selected = dict(zip(candidates.columns, candidates.fetchone(), strict=True))
     features, steps, facts = frozen_preprocessing(preprocessing, version)
     _, matrix, features = training_matrix(
-        dbt.ref("int_customer_features_scored"), features, settings.fit_sample_size, settings.random_seed
+        dbt.ref("int_customer_features_standardized"),
+        features,
+        settings.fit_sample_size,
+        settings.random_seed,
     )
     candidate = fit_selected(matrix, settings, selected["algorithm"], int(selected["k"]))
     frozen = freeze_trained_model(

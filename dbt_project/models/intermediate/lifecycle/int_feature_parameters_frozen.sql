@@ -8,7 +8,7 @@
     --full-refresh, var retrain true, or a training that did not finish). Otherwise nothing is appended. -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 -- A version is frozen only once the data passed the clustering preconditions:
--- depends_on: {{ ref('int_clustering_preconditions') }}
+-- depends_on: {{ ref('int_clustering_inputs_checked') }}
 {%- set training = training_run() -%}
 {%- set feature_columns = candidate_features() | reject('in', derived_ratios().keys() | list) | list %}
 
@@ -21,7 +21,7 @@ where 1 = 0
 
 with selection as (
 
-    select * from {{ ref('int_feature_selection') }}
+    select * from {{ ref('int_features_selected') }}
 
 ),
 

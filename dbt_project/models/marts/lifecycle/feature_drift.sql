@@ -11,7 +11,7 @@
 
 with scored as (
 
-    select * from {{ ref('int_customer_features_scored') }}
+    select * from {{ ref('int_customer_features_standardized') }}
 
 ),
 

@@ -11,7 +11,7 @@ with segments as (
 
 assignments as (
 
-    select * from {{ ref('int_segment_assignments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 

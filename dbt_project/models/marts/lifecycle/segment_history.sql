@@ -17,7 +17,7 @@ with assignments as (
         cast(segment_id as integer) as segment_id,
         cast(model_version as integer) as model_version
 
-    from {{ ref('int_segment_assignments') }}
+    from {{ ref('int_customers_segmented') }}
 
 ),
 

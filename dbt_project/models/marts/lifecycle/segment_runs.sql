@@ -17,7 +17,7 @@ models as (
 
 assignments as (
 
-    select * from {{ ref('int_segment_assignments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 

@@ -13,7 +13,7 @@ from segwarehouse.dbt_bridge import (
 
 def model(dbt, session):
     # Checked in SQL first: the clustering vars, enough customers, at least one feature that varies.
-    dbt.ref("int_clustering_preconditions")
+    dbt.ref("int_clustering_inputs_checked")
     preprocessing = dbt.ref("int_feature_parameters_frozen")
     version = latest_model_version(preprocessing)
     if (
@@ -27,7 +27,10 @@ def model(dbt, session):
     settings = settings_from_config(dbt.config.get("clustering_settings"))
     features, _, _ = frozen_preprocessing(preprocessing, version)
     _, matrix, features = training_matrix(
-        dbt.ref("int_customer_features_scored"), features, settings.fit_sample_size, settings.random_seed
+        dbt.ref("int_customer_features_standardized"),
+        features,
+        settings.fit_sample_size,
+        settings.random_seed,
     )
     table = candidates_table(select_model(matrix, settings), features)
     table.insert(0, "model_version", version)

@@ -1,5 +1,5 @@
 {#- One row per customer, scored by the latest trained model version (int_segment_models_trained) on the
-    values its frozen preprocessing gives (int_customer_features_scored): in SQL, so every customer is
+    values its frozen preprocessing gives (int_customer_features_standardized): in SQL, so every customer is
     scored where the data is. For k-means, Ward and the density method the segment is the nearest centroid;
     for the Gaussian mixture the component of highest posterior probability (log density from the
     mixture's weights, means and precision Cholesky factors, as scikit-learn computes it).
@@ -18,7 +18,7 @@
 
 with scored as (
 
-    select * from {{ ref('int_customer_features_scored') }}
+    select * from {{ ref('int_customer_features_standardized') }}
 
 ),
 

@@ -1,4 +1,4 @@
-{#- One row per customer of any input given, one column per candidate feature (int_feature_candidates) as
+{#- One row per customer of any input given, one column per candidate feature (int_feature_candidates_listed) as
     observed: the customer table's accepted values and the per-input feature models' columns, joined over
     the customer universe (everyone with an accepted customer row, a valid purchase, an accepted event or
     an accepted coupon redemption before the as-of date). NULL where the customer has no value - absent
@@ -25,19 +25,19 @@ with customer_rows as (
 
 transaction_features as (
 
-    select * from {{ ref('int_transaction_customer_features') }}
+    select * from {{ ref('int_transactions_aggregated_to_customers') }}
 
 ),
 
 event_features as (
 
-    select * from {{ ref('int_event_customer_features') }}
+    select * from {{ ref('int_events_aggregated_to_customers') }}
 
 ),
 
 coupon_features as (
 
-    select * from {{ ref('int_coupon_customer_features') }}
+    select * from {{ ref('int_coupon_redemptions_aggregated_to_customers') }}
 
 ),
 

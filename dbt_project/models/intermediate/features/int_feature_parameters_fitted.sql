@@ -27,7 +27,7 @@ with features as (
 
 candidates as (
 
-    select * from {{ ref('int_feature_candidates') }}
+    select * from {{ ref('int_feature_candidates_listed') }}
 
 ),
 

@@ -4,7 +4,7 @@
     run these are today's fitted parameters; afterwards they stay fixed, so a customer whose data did not
     change gets exactly the same values. A view: the Python models read it once each. -#}
 {{ config(materialized='view') }}
--- depends_on: {{ ref('int_feature_candidates') }}
+-- depends_on: {{ ref('int_feature_candidates_listed') }}
 {%- set model_features = frozen_model_features() -%}
 {%- set specs = candidate_feature_specs() -%}
 {%- set candidates = specs | map(attribute='name') | list -%}

@@ -11,7 +11,7 @@ with names as (
 
 statistics as (
 
-    select * from {{ ref('int_segment_feature_statistics') }}
+    select * from {{ ref('int_segment_features_profiled') }}
 
 ),
 

@@ -1,5 +1,5 @@
 {#- One row per candidate feature: whether the clustering uses it, and if not, why.
-    Rule: the configured features (int_feature_candidates.priority) are walked in priority order; a feature
+    Rule: the configured features (int_feature_candidates_listed.priority) are walked in priority order; a feature
     is a model feature unless
       - it is constant (fitted scaling scale 0: it cannot separate anyone), or
       - |Pearson r| of its winsorised values with a feature already kept exceeds var
@@ -17,7 +17,7 @@
 
 with recursive candidates as (
 
-    select * from {{ ref('int_feature_candidates') }}
+    select * from {{ ref('int_feature_candidates_listed') }}
 
 ),
 
@@ -29,7 +29,7 @@ fitted as (
 
 correlations as (
 
-    select * from {{ ref('int_feature_correlations') }}
+    select * from {{ ref('int_feature_pairs_correlated') }}
 
 ),
 

@@ -22,7 +22,7 @@ as_of as (
 
 purchasers as (
 
-    select * from {{ ref('int_transaction_customer_features') }}
+    select * from {{ ref('int_transactions_aggregated_to_customers') }}
 
 ),
 

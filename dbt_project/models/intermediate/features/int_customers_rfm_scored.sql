@@ -10,7 +10,7 @@
 
 with customers as (
 
-    select * from {{ ref('int_transaction_customer_features') }}
+    select * from {{ ref('int_transactions_aggregated_to_customers') }}
 
 ),
 

@@ -15,7 +15,7 @@ with features as (
 
 assignments as (
 
-    select * from {{ ref('int_segment_assignments') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 

@@ -7,7 +7,7 @@
 {%- if execute -%}
     {%- set counts = run_query(
         "select (select count(*) from " ~ ref('int_customer_features_joined') ~ "), "
-        ~ "(select count(*) from " ~ ref('int_feature_selection') ~ " where is_model_feature)"
+        ~ "(select count(*) from " ~ ref('int_features_selected') ~ " where is_model_feature)"
     ).rows[0] -%}
     {%- if counts[0] < needed -%}
         {{ exceptions.raise_compiler_error(
@@ -17,7 +17,7 @@
     {%- if counts[1] == 0 -%}
         {{ exceptions.raise_compiler_error(
             "no model feature: every configured feature is constant or missing "
-            ~ "(see int_feature_selection; set var model_features to features that vary)") }}
+            ~ "(see int_features_selected; set var model_features to features that vary)") }}
     {%- endif -%}
 {%- endif %}
 
@@ -29,7 +29,7 @@ with features as (
 
 selection as (
 
-    select * from {{ ref('int_feature_selection') }}
+    select * from {{ ref('int_features_selected') }}
 
 ),
 
