@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -140,6 +141,25 @@ def test_transactions_rfm_equals_an_independent_computation(transactions_warehou
     assert_segmented_once(transactions_warehouse, set(expected.index))
     as_of = transactions_warehouse.query_work("select * from intermediate.int_as_of_date")
     assert as_of["as_of_date_rule"].item() == "day after the latest valid purchase"
+
+
+def test_rfm_scores_that_point_the_wrong_way_fail_the_build(transactions_warehouse):
+    warehouse = transactions_warehouse
+    passed = warehouse.dbt("test", "--select", "customer_rfm,test_name:scores_follow_values")
+    assert passed.stdout.count("PASS scores_follow_values") == 3
+
+    def reverse_recency_scores():
+        with duckdb.connect(str(warehouse.working_path)) as connection:
+            connection.execute("update customer_rfm set recency_score = 6 - recency_score")
+
+    # Scores computed in the opposite order (most recent = 1), the mistake the gate is there for.
+    reverse_recency_scores()
+    try:
+        failed = warehouse.dbt("test", "--select", "customer_rfm,test_name:scores_follow_values", check=False)
+    finally:
+        reverse_recency_scores()
+    assert failed.returncode != 0
+    assert "FAIL 4 scores_follow_values_customer_rfm_recency_score" in failed.stdout
 
 
 def test_transactions_every_line_accepted_or_rejected_with_its_reason(transactions_warehouse, shop_files):
