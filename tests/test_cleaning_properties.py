@@ -31,7 +31,7 @@ def cleaning_sql(tmp_path_factory):
     warehouse.dbt("compile", "--select", "stg_customers", "int_customer_rows_validated")
     compiled = warehouse.target / "compiled" / "segments" / "dbt_project" / "models"
     staging = (compiled / "staging" / "stg_customers.sql").read_text()
-    validation = (compiled / "intermediate" / "int_customer_rows_validated.sql").read_text()
+    validation = (compiled / "intermediate" / "inputs" / "int_customer_rows_validated.sql").read_text()
     assert str(path) in staging and '"work"."staging"."stg_customers"' in validation
     return path, staging, validation
 
