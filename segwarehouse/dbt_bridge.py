@@ -1,9 +1,8 @@
-"""What the dbt Python models need: settings from the model config, the feature matrix from a relation,
+"""What the dbt Python models need: the checked clustering settings, the feature matrix from a relation,
 and frames shaped like the tables they return. Kept here so the models stay thin and this stays tested."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,46 +21,23 @@ if TYPE_CHECKING:
 FEATURE_BATCH_ROWS = 262_144
 
 
-def _optional(value: Any) -> str | None:
-    """dbt renders vars into config as text: 'None', '' and 'null' mean unset."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return None if text.lower() in ("", "none", "null") else text
-
-
-def settings_from_config(config: Mapping[str, Any] | None) -> SelectionSettings:
-    """Build SelectionSettings from the model's `clustering_settings` config (the project's vars)."""
+def settings_from_checked(relation: Any) -> SelectionSettings:
+    """SelectionSettings from int_clustering_inputs_checked: the clustering vars as the build checked and
+    typed them once, in SQL (macro clustering_settings). `relation`: a DuckDB relation of that one row."""
     from segwarehouse.clustering.selection import SelectionSettings
 
-    config = config or {}
-    get = config.get
-
-    def number(key: str, cast: Callable[[str], Any]) -> Any:
-        value = _optional(get(key))
-        if value is None:
-            raise ValueError(f"var {key} is not set (clustering_settings config of the clustering models)")
-        try:
-            return cast(value)
-        except ValueError:
-            raise ValueError(f"var {key} must be a number, got {value!r}") from None
-
-    forced_k = _optional(get("n_segments"))
-    forced_algorithm = _optional(get("algorithm"))
-    try:
-        forced_k_value = int(forced_k) if forced_k is not None else None
-    except ValueError:
-        raise ValueError(f"var n_segments must be a whole number, got {forced_k!r}") from None
+    row = dict(zip(relation.columns, relation.fetchone(), strict=True))
     return SelectionSettings(
-        k_min=number("k_min", int),
-        k_max=number("k_max", int),
-        random_seed=number("random_seed", int),
-        forced_k=forced_k_value,
-        forced_algorithm=forced_algorithm.lower() if forced_algorithm else None,
-        min_segment_share=number("min_segment_share", float),
-        stability_floor=number("stability_floor", float),
-        silhouette_tolerance=number("silhouette_tolerance", float),
-        stability_resamples=number("stability_resamples", int),
+        k_min=int(row["k_min"]),
+        k_max=int(row["k_max"]),
+        random_seed=int(row["random_seed"]),
+        forced_k=None if row["n_segments"] is None else int(row["n_segments"]),
+        forced_algorithm=row["algorithm"],
+        min_segment_share=float(row["min_segment_share"]),
+        stability_floor=float(row["stability_floor"]),
+        silhouette_tolerance=float(row["silhouette_tolerance"]),
+        stability_resamples=int(row["stability_resamples"]),
+        max_noise_share=float(row["max_noise_share"]),
     )
 
 

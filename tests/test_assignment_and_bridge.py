@@ -4,7 +4,7 @@ import pytest
 
 from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
 from segwarehouse.clustering.candidates import FittedCandidate, fit_candidate
-from segwarehouse.dbt_bridge import feature_matrix, settings_from_config
+from segwarehouse.dbt_bridge import feature_matrix, settings_from_checked
 
 CENTROIDS = np.array([[0.0, 0.0], [4.0, 0.0]])
 
@@ -34,52 +34,42 @@ def test_segment_ids_number_segments_by_size():
     assert segment_ids_by_size(clusters, np.zeros((3, 2))) == {1: 1, 2: 2, 0: 3}
 
 
-def test_settings_from_config_reads_rendered_vars():
-    config = {
-        "random_seed": "7",
-        "n_segments": "None",
-        "algorithm": "",
+CONNECTION = duckdb.connect()
+
+
+def checked_row(**changes) -> duckdb.DuckDBPyRelation:
+    """A row shaped like int_clustering_inputs_checked's settings columns, typed as SQL types them."""
+    values = {
+        "random_seed": "cast(7 as bigint)",
+        "n_segments": "cast(null as integer)",
+        "algorithm": "cast(null as varchar)",
         "k_min": "2",
         "k_max": "6",
-        "min_segment_share": "0.05",
-        "stability_floor": "0.8",
-        "silhouette_tolerance": "0.1",
+        "min_segment_share": "0.05::double",
+        "stability_floor": "0.8::double",
+        "silhouette_tolerance": "0.1::double",
         "stability_resamples": "3",
+        "max_noise_share": "0.1::double",
+        **changes,
     }
-    settings = settings_from_config(config)
+    return CONNECTION.sql("select " + ", ".join(f"{value} as {name}" for name, value in values.items()))
+
+
+def test_settings_come_typed_from_the_checked_row():
+    settings = settings_from_checked(checked_row())
     assert (settings.random_seed, settings.forced_k, settings.forced_algorithm, settings.k_max) == (
         7,
         None,
         None,
         6,
     )
-    forced = settings_from_config({**config, "n_segments": "4", "algorithm": "KMeans"})
+    assert (settings.min_segment_share, settings.stability_resamples, settings.max_noise_share) == (
+        0.05,
+        3,
+        0.1,
+    )
+    forced = settings_from_checked(checked_row(n_segments="4", algorithm="'kmeans'"))
     assert (forced.forced_k, forced.forced_algorithm) == (4, "kmeans")
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"n_segments": "four"}, "var n_segments must be a whole number"),
-        ({"k_max": "ten"}, "var k_max must be a number"),
-        ({"algorithm": "spectral"}, "unknown algorithm 'spectral'"),
-        ({"k_min": "5", "k_max": "3"}, "k range must satisfy"),
-    ],
-)
-def test_settings_from_config_rejects_bad_vars(change, message):
-    config = {
-        "random_seed": "7",
-        "n_segments": "None",
-        "algorithm": "None",
-        "k_min": "2",
-        "k_max": "6",
-        "min_segment_share": "0.05",
-        "stability_floor": "0.8",
-        "silhouette_tolerance": "0.1",
-        "stability_resamples": "3",
-    }
-    with pytest.raises(ValueError, match=message):
-        settings_from_config({**config, **change})
 
 
 def test_feature_matrix_from_a_relation_keeps_row_and_column_order():

@@ -252,8 +252,10 @@ def test_too_few_customers(tmp_path):
         ),
         ({"customers_encoding": "klingon"}, "var customers_encoding is 'klingon'; supported: utf-8"),
         ({"outlier_iqr_multiplier": "3); drop table t; --"}, "var outlier_iqr_multiplier must be a number"),
+        ({"k_min": 5, "k_max": 3}, "k range must satisfy 2 <= k_min <= k_max, got 5..3"),
+        ({"max_noise_share": 1.5}, "var max_noise_share must be between 0 and 1, got 1.5"),
     ],
-    ids=["n_segments", "algorithm", "feature-name", "encoding", "number"],
+    ids=["n_segments", "algorithm", "feature-name", "encoding", "number", "k-range", "share"],
 )
 def test_bad_vars(tmp_path, variables, message):
     path = small_file(tmp_path / "c.csv")

@@ -137,6 +137,23 @@ def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
     assert ruled["is_eligible"].tolist() == [True, True, True, False, False, True]
 
 
+def test_density_method_is_eligible_only_inside_the_k_range_and_under_the_noise_cap():
+    frame = candidate_rows(
+        [
+            ("kmeans", 3, 0.50, 100, 0.9, 0.99, 0.20),
+            ("hdbscan", 12, 0.60, 150, 0.6, 0.99, 0.03),  # best on every criterion, but k is outside 2..10
+            ("hdbscan", 4, 0.55, 140, 0.7, 0.99, 0.10),  # inside the range, 23% noise
+        ]
+    ).assign(noise_share=[np.nan, 0.01, 0.23])
+    ruled = apply_selection_rule(frame, SelectionSettings()).set_index("algorithm", append=True)
+    assert ruled.loc[(1, "hdbscan"), "ineligible_reason"] == "k outside 2..10"
+    assert ruled.loc[(2, "hdbscan"), "ineligible_reason"] == "more than 10% of customers are noise"
+    assert ruled.loc[ruled["is_selected"]].index.get_level_values("algorithm").tolist() == ["kmeans"]
+    # A looser cap lets the 4-segment density candidate through, and it wins.
+    loose = apply_selection_rule(frame, SelectionSettings(max_noise_share=0.25))
+    assert loose.loc[loose["is_selected"], ["algorithm", "k"]].values.tolist() == [["hdbscan", 4]]
+
+
 def test_rule_representative_is_the_consensus_best_at_each_k():
     frame = candidate_rows(
         [

@@ -1,7 +1,6 @@
-{#- The clustering vars, checked before any Python model runs: a bad value stops the build with one
-    clear message instead of a Python traceback. The Python models read the same vars (as config, see
-    models_py/intermediate/clustering/_clustering_models.yml); segwarehouse.clustering.selection.SelectionSettings
-    enforces the same ranges for direct Python use. -#}
+{#- The clustering vars, checked and typed once, before any Python model runs: a bad value stops the build
+    with one clear message instead of a Python traceback. int_clustering_inputs_checked writes the checked
+    values as one typed row, which the Python models read (segwarehouse.dbt_bridge.settings_from_checked). -#}
 
 {% macro whole_number_var(name, minimum=none, allow_none=false) %}
     {%- set value = var(name, none) -%}
@@ -37,8 +36,13 @@
         {{ exceptions.raise_compiler_error(
             "k range must satisfy 2 <= k_min <= k_max, got " ~ settings.k_min ~ ".." ~ settings.k_max) }}
     {%- endif -%}
-    {%- for name in ['min_segment_share', 'stability_floor', 'silhouette_tolerance', 'silhouette_floor'] -%}
-        {%- do settings.update({name: number_var(name) | float}) -%}
+    {%- for name in ['min_segment_share', 'stability_floor', 'silhouette_tolerance', 'silhouette_floor',
+                     'max_noise_share'] -%}
+        {%- set value = number_var(name) | float -%}
+        {%- if value < 0 or value > 1 -%}
+            {{ exceptions.raise_compiler_error("var " ~ name ~ " must be between 0 and 1, got " ~ value) }}
+        {%- endif -%}
+        {%- do settings.update({name: value}) -%}
     {%- endfor -%}
     {{ return(settings) }}
 {% endmacro %}

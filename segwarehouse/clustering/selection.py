@@ -2,8 +2,10 @@
 
 The rule (documented in the README and in `model_selection`):
 
-1. A candidate is *eligible* when every segment holds at least `min_segment_share` of the customers and its
-   bootstrap stability (mean ARI between refits on resamples) is at least `stability_floor`.
+1. A candidate is *eligible* when every segment holds at least `min_segment_share` of the customers, its
+   bootstrap stability (mean ARI between refits on resamples) is at least `stability_floor`, its k is
+   within `k_min..k_max` and, for the density method (which finds its own k and leaves some customers as
+   noise), at most `max_noise_share` of the customers are noise (they are scored to the nearest segment).
 2. For each k, the representative is the eligible candidate with the best consensus rank over silhouette,
    Calinski-Harabasz and Davies-Bouldin (ties: higher stability).
 3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
@@ -48,6 +50,9 @@ class SelectionSettings:
     stability_floor: float = 0.80
     silhouette_tolerance: float = 0.15
     stability_resamples: int = 5
+    # The density method's noise customers (assigned to the nearest segment when scoring) may be at most
+    # this share of the customers for the candidate to be eligible.
+    max_noise_share: float = 0.10
     stability_fraction: float = 0.8
     # Sample sizes: the fitting sample for k-means, the Gaussian mixture's (its EM iterations are costly),
     # the O(n^2) methods' sample, and the probe sample on which silhouette and stability are measured.
@@ -298,8 +303,13 @@ def apply_selection_rule(
     failed = frame["failure_reason"].notna()
     too_small = ~failed & (frame["smallest_segment_share"] < settings.min_segment_share)
     undefined = ~failed & frame["silhouette"].isna()
+    # Only the density method can find a k outside the range, or leave customers as noise.
+    k_range = settings.k_values
+    outside_k_range = ~failed & ((frame["k"] < min(k_range)) | (frame["k"] > max(k_range)))
+    noise_share = frame["noise_share"] if "noise_share" in frame else pd.Series(np.nan, index=frame.index)
+    too_noisy = ~failed & (noise_share.astype(float) > settings.max_noise_share)
     # Candidates that pass every gate but stability: only their stability can matter.
-    passes_cheap_gates = ~failed & ~too_small & ~undefined
+    passes_cheap_gates = ~failed & ~too_small & ~undefined & ~outside_k_range & ~too_noisy
 
     # Consensus rank within k: lower is better, over the three internal criteria.
     # Ranked on rounded values: two candidates with the same partition tie exactly, instead of being
@@ -362,7 +372,9 @@ def apply_selection_rule(
                 break
     else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
-        pool = frame[~failed]
+        pool = frame[~failed & ~outside_k_range & ~too_noisy]
+        if pool.empty:
+            pool = frame[~failed]
         if pool.empty:
             raise ValueError("no clustering candidate could be fitted on this data")
         for position in pool.index:
@@ -373,6 +385,8 @@ def apply_selection_rule(
 
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     reasons[failed] = frame.loc[failed, "failure_reason"]
+    reasons[outside_k_range & reasons.isna()] = f"k outside {min(k_range)}..{max(k_range)}"
+    reasons[too_noisy & reasons.isna()] = f"more than {settings.max_noise_share:.0%} of customers are noise"
     reasons[too_small & reasons.isna()] = (
         f"a segment holds less than {settings.min_segment_share:.0%} of customers"
     )

@@ -6,14 +6,12 @@ from segwarehouse.dbt_bridge import (
     candidates_table,
     frozen_preprocessing,
     latest_model_version,
-    settings_from_config,
+    settings_from_checked,
     training_matrix,
 )
 
 
 def model(dbt, session):
-    # Checked in SQL first: the clustering vars, enough customers, at least one feature that varies.
-    dbt.ref("int_clustering_inputs_checked")
     preprocessing = dbt.ref("int_feature_parameters_frozen")
     version = latest_model_version(preprocessing)
     if (
@@ -24,7 +22,8 @@ def model(dbt, session):
         return session.sql(f"select * from {dbt.this} where false").df()
     from segwarehouse.clustering.selection import select_model
 
-    settings = settings_from_config(dbt.config.get("clustering_settings"))
+    # Checked in SQL first: the clustering vars (typed, in this row), enough customers, a feature that varies.
+    settings = settings_from_checked(dbt.ref("int_clustering_inputs_checked"))
     features, _, _ = frozen_preprocessing(preprocessing, version)
     _, matrix, features = training_matrix(
         dbt.ref("int_customer_features_standardized"),

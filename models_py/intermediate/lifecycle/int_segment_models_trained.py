@@ -6,7 +6,7 @@ what every later build scores with (int_customers_segmented, in SQL)."""
 from segwarehouse.dbt_bridge import (
     frozen_preprocessing,
     latest_model_version,
-    settings_from_config,
+    settings_from_checked,
     trained_model,
     training_matrix,
 )
@@ -26,7 +26,7 @@ def model(dbt, session):
     from segwarehouse.lifecycle.frozen_model import model_parameter_rows
     from segwarehouse.lifecycle.training import freeze_trained_model
 
-    settings = settings_from_config(dbt.config.get("clustering_settings"))
+    settings = settings_from_checked(dbt.ref("int_clustering_inputs_checked"))
     candidates = dbt.ref("int_segment_candidates_evaluated").filter(
         f"model_version = {version} and is_selected"
     )

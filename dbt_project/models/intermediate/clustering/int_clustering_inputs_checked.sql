@@ -1,6 +1,8 @@
-{#- One row: what the clustering is about to see. Built before the Python models (they depend on it), it
-    stops the build with one clear message, and no Python traceback, when the clustering vars are invalid,
-    when there are too few customers for the largest k tried, or when no feature varies. -#}
+{#- One row: what the clustering is about to see, and the clustering vars as checked and typed (macro
+    clustering_settings), which is how the Python models receive them. Built before the Python models
+    (they depend on it), it stops the build with one clear message, and no Python traceback, when the
+    clustering vars are invalid, when there are too few customers for the largest k tried, or when no
+    feature varies. -#}
 {%- set settings = clustering_settings() -%}
 {%- set needed = minimum_customers(settings) -%}
 
@@ -38,7 +40,18 @@ final as (
     select
         (select count(*) from features) as customer_count,
         {{ needed }} as minimum_customers,
-        (select count(*) from selection where is_model_feature) as model_feature_count
+        (select count(*) from selection where is_model_feature) as model_feature_count,
+        cast({{ settings.random_seed }} as bigint) as random_seed,
+        cast({{ settings.n_segments if settings.n_segments is not none else 'null' }} as integer) as n_segments,
+        cast({{ sql_string(settings.algorithm) if settings.algorithm is not none else 'null' }} as string)
+            as algorithm,
+        cast({{ settings.k_min }} as integer) as k_min,
+        cast({{ settings.k_max }} as integer) as k_max,
+        cast({{ settings.min_segment_share }} as double) as min_segment_share,
+        cast({{ settings.stability_floor }} as double) as stability_floor,
+        cast({{ settings.silhouette_tolerance }} as double) as silhouette_tolerance,
+        cast({{ settings.stability_resamples }} as integer) as stability_resamples,
+        cast({{ settings.max_noise_share }} as double) as max_noise_share
 
 )
 
