@@ -2,6 +2,7 @@
 and an end-to-end run at a tiny size. Figures are printed by the benchmark, never asserted here."""
 
 import csv
+import json
 import subprocess
 import sys
 
@@ -174,6 +175,12 @@ def test_bench_end_to_end_at_a_tiny_size_writes_a_well_formed_row(tmp_path):
         assert float(build["ratio_wall"]) == pytest.approx(ratio, abs=1e-3)
     assert "| 5k customers | dbt build |" in latest.read_text()
     assert "| 5k customers | dbt build |" in finished.stdout
+    # Each build's per-node timings are kept (the next build overwrites dbt's own file).
+    for build in ("first_build", "rescoring"):
+        timings = json.loads((tmp_path / "work" / "build_5k" / f"run_results_{build}.json").read_text())
+        nodes = {result["unique_id"].split(".")[-1]: result for result in timings["results"]}
+        assert nodes["warehouse_publication"]["status"] == "success"
+        assert nodes["int_segment_candidates_evaluated"]["execution_time"] > 0
 
 
 def test_markdown_table_shows_each_builds_ratios_against_the_recipe():

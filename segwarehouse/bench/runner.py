@@ -66,6 +66,14 @@ def _fresh(directory: Path) -> Path:
     return directory
 
 
+def _keep_node_timings(workdir: Path, build: str) -> None:
+    """Keep dbt's per-node timings of a build (target/run_results.json, which the next build overwrites)
+    as run_results_<build>.json in the work directory: where the time went."""
+    results = workdir / "target" / "run_results.json"
+    if results.exists():
+        shutil.copyfile(results, workdir / f"run_results_{build}.json")
+
+
 def _status(measurement: Measurement, log: Path) -> str:
     if measurement.returncode == 0:
         return "ok"
@@ -107,10 +115,12 @@ def bench_customers(
         return warehouse_ari(workdir / "segments.duckdb", truth)
 
     rows = [row("dbt build", _dbt(workdir, ["build"], variables), workdir / "dbt.log", warehouse_quality)]
+    _keep_node_timings(workdir, "first_build")
     if rows[0].status == "ok":
         # The steady state: a second build scores everyone with the frozen model, without selection.
         rescore = _dbt(workdir, ["build"], variables)
         rows.append(row("dbt build, rescoring", rescore, workdir / "dbt.log", warehouse_quality))
+        _keep_node_timings(workdir, "rescoring")
     if with_recipe:
         labels_path = workdir / "recipe_labels.parquet"
         command = [sys.executable, "-m", "segwarehouse.bench.recipe", str(customers)]
