@@ -3,8 +3,13 @@ an atomic rename of a complete copy made after every model and test of a build h
 
 dbt builds into a working file (SEGMENTS_DB + ".build"). The last model of the build, which `dbt build`
 skips when anything upstream failed, copies the working database into a temporary file beside the
-published one and renames it over the published file. A reader that has the old file open keeps a
-consistent view of the previous build; the next connection sees the new one, whole."""
+published one, removes from that copy what BI should not read, and renames it over the published file. A
+reader that has the old file open keeps a consistent view of the previous build; the next connection sees
+the new one, whole.
+
+Removed from the copy: the lifecycle schema (the state later builds need, kept in the working file; its
+published projections are the segment_model* marts), scratch tables a build can leave behind (dbt's
+`__dbt_tmp` tables) and the publication log itself (in the copy it would be the previous build's)."""
 
 from __future__ import annotations
 
@@ -13,9 +18,31 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+UNPUBLISHED_SCHEMAS = ("lifecycle",)
+PUBLICATION_LOG = "warehouse_publication"
+SCRATCH_MARKER = "__dbt_tmp"
+
 
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _is_published(schema: str, table: str) -> bool:
+    return schema not in UNPUBLISHED_SCHEMAS and SCRATCH_MARKER not in table and table != PUBLICATION_LOG
+
+
+def _remove_unpublished(connection: Any, database: str) -> None:
+    """Drop from `database` (the copy about to be published) every table BI should not read."""
+    tables = connection.sql(
+        f"select schema_name, table_name from duckdb_tables() where database_name = {_quoted(database)}"
+    ).fetchall()
+    for schema, table in tables:
+        if not _is_published(schema, table):
+            connection.execute(f'drop table "{database}"."{schema}"."{table}"')
+    for schema in UNPUBLISHED_SCHEMAS:
+        connection.execute(f'drop schema if exists "{database}"."{schema}" cascade')
 
 
 def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
@@ -45,11 +72,19 @@ def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
         # 1M-customer build.
         connection.execute("checkpoint")
         shutil.copyfile(source, staging)
+        with duckdb.connect(str(staging)) as copy:
+            _remove_unpublished(copy, copy.sql("select current_database()").fetchone()[0])
+            copy.execute("checkpoint")
     else:
         connection.execute(f"attach {_quoted(str(staging))} as publishing_target")
         try:
             connection.execute(f'copy from database "{database}" to publishing_target')
+            _remove_unpublished(connection, "publishing_target")
         finally:
             connection.execute("detach publishing_target")
     os.replace(staging, published)
-    return [{"schema_name": schema, "table_name": table, "row_count": rows} for schema, table, rows in tables]
+    return [
+        {"schema_name": schema, "table_name": table, "row_count": rows}
+        for schema, table, rows in tables
+        if _is_published(schema, table)
+    ]

@@ -42,11 +42,22 @@ def marts(warehouse) -> dict[str, pd.DataFrame]:
 def test_build_publishes_a_separate_complete_file(small_warehouse):
     working = small_warehouse.path.with_name(small_warehouse.path.name + ".build")
     assert small_warehouse.path.exists() and working.exists()
-    # What BI should read, and only that: the marts and the segment lifecycle's state, not the layers below.
-    schemas = small_warehouse.query("select distinct table_schema from information_schema.tables")
-    assert set(schemas["table_schema"]) == {"main", "lifecycle"}
+    # What BI should read, and only that: the marts (the lifecycle's among them), not the layers below, the
+    # lifecycle's working state, scratch tables or the publication log.
+    published = small_warehouse.query("select table_schema, table_name from information_schema.tables")
+    assert set(published["table_schema"]) == {"main"}
+    assert not published["table_name"].str.contains("__dbt_tmp").any()
+    assert {"customer_segments", "segment_models", "segment_model_centroids", "segment_history"} <= set(
+        published["table_name"]
+    )
+    assert "warehouse_publication" not in set(published["table_name"])
     work_schemas = small_warehouse.query_work("select distinct table_schema from information_schema.tables")
     assert {"staging", "intermediate", "reference"} <= set(work_schemas["table_schema"])
+    # The lifecycle's state stays in the file builds work in, for the next build.
+    state = small_warehouse.query(
+        "select table_name from information_schema.tables where table_schema = 'lifecycle'", published=False
+    )
+    assert {"int_feature_parameters_frozen", "int_segment_models_trained"} <= set(state["table_name"])
 
 
 def test_failed_build_leaves_the_published_file_exactly_as_it_was(small_warehouse):
