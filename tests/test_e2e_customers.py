@@ -1,5 +1,6 @@
 """End to end: `dbt build` on generated customer tables with 3, 4 and 5 personas."""
 
+import json
 import re
 
 import duckdb
@@ -114,27 +115,54 @@ def test_cookbook_analyses_compile_and_run(demo_warehouse_factory):
 
 def test_forced_k_and_algorithm_vars(tmp_path, demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
+    forced = {"n_segments": 4, "algorithm": "kmeans", "retrain": True}
+    # Training reads the clustering vars as checked by this build: a selection that leaves the check
+    # out would train with an earlier build's settings, and is stopped.
+    frozen_onwards = ("build", "--select", "int_feature_parameters_frozen+")
+    stale = warehouse.dbt(*frozen_onwards, extra_vars=forced, check=False)
+    assert stale.returncode != 0
+    assert "include it in the selection, e.g. --select int_clustering_inputs_checked+" in stale.stdout
     # Clustering vars take effect when a new model version is trained.
-    warehouse.dbt(
-        "build",
-        "--select",
-        "int_feature_parameters_frozen+",
-        extra_vars={"n_segments": 4, "algorithm": "kmeans", "retrain": True},
-    )
+    warehouse.dbt("build", "--select", "int_clustering_inputs_checked+", extra_vars=forced)
     chosen = warehouse.query("select algorithm, k from model_selection where is_selected")
     assert (chosen["algorithm"].item(), chosen["k"].item()) == ("kmeans", 4)
     assert warehouse.query("select count(distinct segment_id) as n from customer_segments")["n"].item() == 4
     # Back to the automatic choice for the other tests sharing this warehouse.
     # A full refresh starts the model history over, as the other tests sharing this warehouse expect.
-    warehouse.dbt("build", "--full-refresh", "--select", "int_feature_parameters_frozen+")
+    warehouse.dbt("build", "--full-refresh", "--select", "int_clustering_inputs_checked+")
     assert warehouse.query("select k from model_selection where is_selected")["k"].item() == 3
 
 
 def test_docs_generate(demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
     warehouse.dbt("docs", "generate")
-    catalog = (warehouse.target / "catalog.json").read_text()
-    assert re.search(r'"model\.segments\.customer_segments"', catalog)
+    catalog = json.loads((warehouse.target / "catalog.json").read_text())
+    manifest = json.loads((warehouse.target / "manifest.json").read_text())
+    published = warehouse.query("select table_schema, table_name from information_schema.tables")
+    assert len(published) >= 19
+    features = set(warehouse.query("select feature from feature_summary")["feature"])
+    undocumented = []
+    for table in published.itertuples():
+        wanted = (table.table_name, table.table_schema)
+        node_id = next(
+            node_id
+            for node_id, node in catalog["nodes"].items()
+            if (node["metadata"]["name"], node["metadata"]["schema"]) == wanted
+        )
+        node = manifest["nodes"][node_id]
+        if not node["description"].strip():
+            undocumented.append(table.table_name)
+        # A mart with a column per feature documents the pattern once.
+        per_feature = {
+            pattern.format(feature=feature)
+            for pattern in node["meta"].get("columns_per_feature", [])
+            for feature in features
+        }
+        for column in catalog["nodes"][node_id]["columns"]:
+            described = node["columns"].get(column, {}).get("description", "").strip()
+            if not described and column not in per_feature:
+                undocumented.append(f"{table.table_name}.{column}")
+    assert undocumented == []
 
 
 def test_dbt_unit_tests_pass(demo_warehouse_factory):

@@ -51,7 +51,10 @@ final as (
         cast({{ settings.stability_floor }} as double) as stability_floor,
         cast({{ settings.silhouette_tolerance }} as double) as silhouette_tolerance,
         cast({{ settings.stability_resamples }} as integer) as stability_resamples,
-        cast({{ settings.max_noise_share }} as double) as max_noise_share
+        cast({{ settings.max_noise_share }} as double) as max_noise_share,
+        -- Which build checked them: a training run must use this build's settings (see
+        -- int_feature_parameters_frozen).
+        {{ sql_string(invocation_id) }} as invocation_id
 
 )
 

@@ -10,6 +10,17 @@
 -- A version is frozen only once the data passed the clustering preconditions:
 -- depends_on: {{ ref('int_clustering_inputs_checked') }}
 {%- set training = training_run() -%}
+{%- if execute and training.is_training -%}
+    {#- Training reads the clustering vars from int_clustering_inputs_checked: they must be this build's,
+        not those of an earlier build that a selective run left in place. -#}
+    {%- set checked_by = run_query(
+        "select invocation_id from " ~ ref('int_clustering_inputs_checked')).columns[0].values() -%}
+    {%- if checked_by | list != [invocation_id] -%}
+        {{ exceptions.raise_compiler_error(
+            "this build trains a model version, but int_clustering_inputs_checked (the clustering vars, checked) "
+            ~ "was not rebuilt by it: include it in the selection, e.g. --select int_clustering_inputs_checked+") }}
+    {%- endif -%}
+{%- endif -%}
 {%- set feature_columns = candidate_features() | reject('in', derived_ratios().keys() | list) | list %}
 
 {%- if is_incremental() and not training.is_training %}
