@@ -45,17 +45,6 @@
     {{ return(path) }}
 {% endmacro %}
 
-{#- How a staging model holds its input. A view, read again by each model downstream, is cheapest for
-    Parquet and plain CSV, which DuckDB reads on every core. A compressed CSV can only be decompressed and
-    parsed on one core: a table, so that it is read once and every later step scans it in parallel. -#}
-{% macro staging_materialization(input_name) %}
-    {%- set path = (input_path(input_name) or '') | lower -%}
-    {%- for suffix in ['.gz', '.gzip', '.zst'] -%}
-        {%- if path.endswith(suffix) -%}{{ return('table') }}{%- endif -%}
-    {%- endfor -%}
-    {{ return('view') }}
-{% endmacro %}
-
 {#- Whether an input is given (its path var is set; for customers also the demo default). -#}
 {% macro input_is_present(input_name) %}
     {{ return(input_path(input_name) is not none) }}

@@ -1,7 +1,6 @@
 {#- One row per coupon redemption of the coupon_redemptions input: canonical names, the parsed timestamp
     and discount beside their raw text, normalized customer ids. Empty, with the same columns, when var
     coupon_redemptions_path is unset. -#}
-{{ config(materialized=staging_materialization('coupon_redemptions')) }}
 
 with source as (
 

@@ -1,6 +1,5 @@
 {#- One row per row of the customer-level input: canonical names, parsed numbers beside their raw text
     (so validation can tell "missing" from "not a number"), normalized ids. -#}
-{{ config(materialized=staging_materialization('customers')) }}
 {%- set features = customer_features() -%}
 
 with source as (

@@ -1,7 +1,6 @@
 {#- One row per clickstream event of the events input: canonical names, the parsed timestamp and price
     beside their raw text, normalized customer ids, the event type as written. Empty, with the same
     columns, when var events_path is unset. -#}
-{{ config(materialized=staging_materialization('events')) }}
 
 with source as (
 

@@ -1,7 +1,6 @@
 {#- One row per line of the transactions input (invoice lines): canonical names, parsed numbers and
     timestamps beside their raw text (so validation can tell "missing" from "does not parse"), normalized
     customer ids. Empty, with the same columns, when var transactions_path is unset. -#}
-{{ config(materialized=staging_materialization('transactions')) }}
 
 with source as (
 
