@@ -98,7 +98,8 @@ def lifecycle(tmp_path_factory):
     # The observed values (after cleaning; NULL where missing) beside the frozen preprocessing, to check the
     # SQL scoring against the package's reference implementation.
     raw_values = warehouse.query_work("select * from intermediate.int_customer_features_joined")
-    frozen_rows = warehouse.query("select * from lifecycle.int_feature_parameters_frozen")
+    # The lifecycle's state is in the working file (not published).
+    frozen_rows = warehouse.query("select * from lifecycle.int_feature_parameters_frozen", published=False)
     return {
         "warehouse": warehouse,
         "steps": steps,
@@ -278,7 +279,7 @@ def test_sql_scoring_assigns_as_the_package_reference_does(lifecycle):
     from segwarehouse.lifecycle.scoring import score_customers
 
     warehouse, steps = lifecycle["warehouse"], lifecycle["steps"]
-    with duckdb.connect(str(warehouse.path), read_only=True) as connection:
+    with duckdb.connect(str(warehouse.working_path), read_only=True) as connection:
         model = trained_model(
             connection.table("lifecycle.int_segment_models_trained"),
             connection.table("lifecycle.int_feature_parameters_frozen"),
