@@ -9,7 +9,8 @@ the new one, whole.
 
 Removed from the copy: the lifecycle schema (the state later builds need, kept in the working file; its
 published projections are the segment_model* marts), scratch tables a build can leave behind (dbt's
-`__dbt_tmp` tables) and the publication log itself (in the copy it would be the previous build's)."""
+`__dbt_tmp` and `__dbt_backup` tables) and the publication log itself (in the copy it would be the
+previous build's)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ import duckdb
 
 UNPUBLISHED_SCHEMAS = ("lifecycle",)
 PUBLICATION_LOG = "warehouse_publication"
-SCRATCH_MARKER = "__dbt_tmp"
+# dbt's scratch tables: a model's temporary result, and the backup kept while a table is swapped.
+SCRATCH_MARKERS = ("__dbt_tmp", "__dbt_backup")
 
 
 def _quoted(text: str) -> str:
@@ -30,7 +32,8 @@ def _quoted(text: str) -> str:
 
 
 def _is_published(schema: str, table: str) -> bool:
-    return schema not in UNPUBLISHED_SCHEMAS and SCRATCH_MARKER not in table and table != PUBLICATION_LOG
+    scratch = any(marker in table for marker in SCRATCH_MARKERS)
+    return schema not in UNPUBLISHED_SCHEMAS and not scratch and table != PUBLICATION_LOG
 
 
 def _remove_unpublished(connection: Any, database: str) -> None:

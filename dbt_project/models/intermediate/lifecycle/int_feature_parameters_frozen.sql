@@ -10,7 +10,7 @@
 -- A version is frozen only once the data passed the clustering preconditions:
 -- depends_on: {{ ref('int_clustering_inputs_checked') }}
 {%- set training = training_run() -%}
-{%- if execute and training.is_training -%}
+{%- if execute and training.is_training and flags.WHICH in ['run', 'build'] -%}
     {#- Training reads the clustering vars from int_clustering_inputs_checked: they must be this build's,
         not those of an earlier build that a selective run left in place. -#}
     {%- set checked_by = run_query(
