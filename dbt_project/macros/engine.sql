@@ -43,7 +43,9 @@
             file_rows.file_row_number + 1 + file_offsets.rows_before as source_row_number,
             file_rows.*
         from read_parquet({{ sql_string(path) }}, filename = true, file_row_number = true) as file_rows
-        inner join (
+        -- A left join: a file missing from the metadata would leave its rows unnumbered (and fail the
+        -- row_positions_complete test) rather than drop them silently.
+        left join (
             select
                 file_name,
                 coalesce(sum(num_rows) over (order by file_name rows between unbounded preceding and 1 preceding), 0)
