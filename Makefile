@@ -42,7 +42,9 @@ reports: install
 report-pdf: install
 	$(BIN)/python reports/render.py pdf
 
+# The feature documentation generated from the catalogue, then dbt's documentation site.
 docs: install
+	$(BIN)/python -m segwarehouse feature-docs
 	$(DBT) docs generate
 
 lint: install

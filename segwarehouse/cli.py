@@ -1,7 +1,9 @@
 """Command line:
 `python -m segwarehouse demo [--customers N] [--personas 3|4|5] [--seed S] [--out DIR]` writes the demo
 customer table; `python -m segwarehouse shop [--customers N] [--seed S] [--out DIR] [--inputs ...]` writes
-a shop's transactions, clickstream events, coupon redemptions and customer table with known personas."""
+a shop's transactions, clickstream events, coupon redemptions and customer table with known personas;
+`python -m segwarehouse feature-docs [--check]` rewrites (or checks) the documentation generated from the
+feature catalogue."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sys
 
 from segwarehouse.demo_data import PERSONA_SHARES, write_demo_customers
 from segwarehouse.demo_transactions import SHOP_INPUTS, shop_dbt_vars, write_shop
+from segwarehouse.feature_catalogue import stale_files, write_generated_files
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated inputs to write (default all: {','.join(SHOP_INPUTS)})",
     )
     shop.add_argument("--no-compress", action="store_true", help="write plain CSV instead of gzipped CSV")
+    feature_docs = commands.add_parser(
+        "feature-docs",
+        help="write docs/features.md, the dbt docs blocks and the README's feature list from the catalogue",
+    )
+    feature_docs.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -51,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in paths.items():
             print(f"wrote {name}: {path}")
         print("build with: .venv/bin/dbt build --vars '" + json.dumps(shop_dbt_vars(paths)) + "'")
+    elif args.command == "feature-docs":
+        if args.check:
+            stale = stale_files()
+            for path in stale:
+                print(f"stale: {path} (run `python -m segwarehouse feature-docs`)", file=sys.stderr)
+            return 1 if stale else 0
+        for path in write_generated_files():
+            print(f"wrote {path}")
     return 0
 
 

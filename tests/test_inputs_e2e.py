@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from segwarehouse import feature_catalogue
 from segwarehouse.demo_transactions import shop_dbt_vars, write_shop
 from tests.conftest import ONLINE_RETAIL, Warehouse, build_warehouse
 
@@ -231,9 +232,21 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     truth = pd.read_csv(shop_files["truth"], dtype=str)
     assert_segmented_once(warehouse, set(truth["customer_id"]))
     candidates = warehouse.query_work(
-        "select feature, input_name from intermediate.int_feature_candidates_listed"
+        "select feature, input_name, label, high_label, low_label, definition"
+        " from intermediate.int_feature_candidates_listed"
     )
     assert set(candidates["input_name"]) == {"transactions", "events", "coupon_redemptions", "customers"}
+    # dbt compiled the labels and definitions of the same catalogue Python reads (segment naming tests).
+    catalogue = {feature.name: feature for feature in feature_catalogue.features()}
+    for row in candidates.itertuples():
+        entry = catalogue[row.feature]
+        assert (row.input_name, row.label, row.high_label, row.low_label, row.definition) == (
+            entry.input_name,
+            entry.label,
+            entry.high_label,
+            entry.low_label,
+            entry.definition,
+        )
     selection = warehouse.query_work("select * from intermediate.int_features_selected").set_index("feature")
     # The customer table repeats what the detailed inputs say: its features lose to them.
     assert selection.loc["total_purchases", "exclusion_reason"].startswith("correlated with")

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from segwarehouse import feature_catalogue
 from segwarehouse.lifecycle.naming import (
     NAME_COLUMNS,
     Catalogue,
@@ -20,7 +21,7 @@ def catalogue() -> Catalogue:
     return Catalogue(
         personas=pd.read_csv(SEEDS / "persona_catalogue.csv"),
         signatures=pd.read_csv(SEEDS / "persona_signatures.csv"),
-        labels=pd.read_csv(SEEDS / "feature_labels.csv"),
+        labels=feature_catalogue.labels(),
     )
 
 

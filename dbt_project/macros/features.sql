@@ -37,78 +37,6 @@
     {{ return(ratios) }}
 {% endmacro %}
 
-{#- The features each detailed input yields, in catalogue order (the order of the per-input feature models'
-    columns). kind: behaviour (a count, amount or number of days: log1p when skewed) or ratio (a rate, share
-    or average of a ratio: never log-transformed). fill: the value of a customer the input has no value for
-    (absent from the input, or undefined for the customer): zero (no activity), max (a "days since"
-    feature: as long ago as the most lapsed customer) or median (a customer-table feature: unknown).
-    requires: optional columns (of the same input) or other inputs the feature cannot do without. -#}
-{% macro feature_catalogue() %}
-    {%- set catalogue = {
-        'transactions': [
-            {'name': 'recency_days', 'kind': 'behaviour', 'fill': 'max'},
-            {'name': 'frequency', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'monetary', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'avg_order_value', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'tenure_days', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'returned_value', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'return_rate', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'distinct_products', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['product_id']},
-            {'name': 'discount_value_share', 'kind': 'ratio', 'fill': 'zero', 'requires': ['discount_amount']},
-        ],
-        'events': [
-            {'name': 'event_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'view_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'cart_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'remove_from_cart_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'purchase_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'other_event_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'view_to_cart_rate', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'cart_to_purchase_rate', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'view_to_purchase_rate', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'cart_removal_rate', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'session_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'purchase_session_count', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'events_per_session', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'views_per_session', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'avg_session_minutes', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'max_session_minutes', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'bounce_session_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'cart_session_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'purchase_session_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'active_days', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'events_per_active_day', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'sessions_per_active_day', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'days_since_last_event', 'kind': 'behaviour', 'fill': 'max'},
-            {'name': 'days_since_first_event', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'avg_days_between_sessions', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'night_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'morning_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'afternoon_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'evening_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'weekend_share', 'kind': 'ratio', 'fill': 'zero'},
-            {'name': 'distinct_products_viewed', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['product_id']},
-            {'name': 'distinct_products_purchased', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['product_id']},
-            {'name': 'distinct_event_products', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['product_id']},
-            {'name': 'distinct_categories', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['category']},
-            {'name': 'purchase_value', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['price']},
-            {'name': 'cart_value', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['price']},
-            {'name': 'avg_purchase_price', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['price']},
-            {'name': 'avg_viewed_price', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['price']},
-        ],
-        'coupon_redemptions': [
-            {'name': 'coupon_redemptions', 'kind': 'behaviour', 'fill': 'zero'},
-            {'name': 'days_since_last_redemption', 'kind': 'behaviour', 'fill': 'max'},
-            {'name': 'distinct_coupons', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['coupon_id']},
-            {'name': 'coupon_discount_amount', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['discount_amount']},
-            {'name': 'coupon_redemptions_per_order', 'kind': 'ratio', 'fill': 'zero', 'requires': ['input:transactions']},
-            {'name': 'coupon_discount_share', 'kind': 'ratio', 'fill': 'zero',
-             'requires': ['discount_amount', 'input:transactions']},
-        ],
-    } -%}
-    {{ return(catalogue) }}
-{% endmacro %}
-
 {#- Names of one detailed input's features (the columns of its per-customer feature model). -#}
 {% macro input_feature_names(input_name) %}
     {{ return(feature_catalogue()[input_name] | map(attribute='name') | list) }}
@@ -122,21 +50,29 @@
 
 {#- Every candidate feature: the catalogue features of every present input whose required columns and
     inputs are there, and the customer-table features (var customer_features and the derived ratios) when
-    the customer table is present. A list of {name, input, kind, fill, ratio_of}, in feature_input_order();
-    ratio_of is [numerator, denominator] for a derived ratio of the customer table, else none. -#}
+    the customer table is present. A list of {name, input, kind, fill, ratio_of, label, high_label,
+    low_label, definition}, in feature_input_order(); ratio_of is [numerator, denominator] for a derived
+    ratio of the customer table, else none. A customer-table feature the catalogue does not describe is
+    labelled by its name ("High <name>") and defined by its var. -#}
 {% macro candidate_feature_specs() %}
     {%- set specs = [] -%}
     {%- set catalogue = feature_catalogue() -%}
     {%- set present_columns = present_input_columns() -%}
     {%- for input_name in feature_input_order() if input_is_present(input_name) -%}
         {%- if input_name == 'customers' -%}
+            {%- set described = {} -%}
+            {%- for entry in catalogue['customers'] -%}{%- do described.update({entry.name: entry}) -%}{%- endfor -%}
             {%- for feature in customer_features() -%}
-                {%- do specs.append({'name': feature, 'input': 'customers', 'kind': 'behaviour', 'fill': 'median',
-                                     'ratio_of': none}) -%}
+                {%- do specs.append(described_feature(
+                    {'name': feature, 'input': 'customers', 'kind': 'behaviour', 'fill': 'median', 'ratio_of': none,
+                     'definition': 'Column ' ~ feature ~ ' of the customer table (var customer_features).'},
+                    described.get(feature))) -%}
             {%- endfor -%}
             {%- for name, parts in derived_ratios().items() -%}
-                {%- do specs.append({'name': name, 'input': 'customers', 'kind': 'ratio', 'fill': 'median',
-                                     'ratio_of': parts}) -%}
+                {%- do specs.append(described_feature(
+                    {'name': name, 'input': 'customers', 'kind': 'ratio', 'fill': 'median', 'ratio_of': parts,
+                     'definition': parts[0] ~ ' / ' ~ parts[1] ~ ' (a derived ratio, var derived_ratios).'},
+                    described.get(name))) -%}
             {%- endfor -%}
         {%- else -%}
             {%- for spec in catalogue[input_name] -%}
@@ -149,13 +85,27 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- if ns.available -%}
-                    {%- do specs.append({'name': spec.name, 'input': input_name, 'kind': spec.kind, 'fill': spec.fill,
-                                         'ratio_of': none}) -%}
+                    {%- do specs.append(described_feature(
+                        {'name': spec.name, 'input': input_name, 'kind': spec.kind, 'fill': spec.fill,
+                         'ratio_of': none}, spec)) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(specs) }}
+{% endmacro %}
+
+{#- spec with the label, high_label, low_label and definition of its catalogue entry; without an entry (or
+    without labels), the feature's name in words and the spec's own definition. -#}
+{% macro described_feature(spec, entry) %}
+    {%- set entry = entry or {} -%}
+    {%- set words = entry.get('label') or spec.name | replace('_', ' ') -%}
+    {%- do spec.update({
+        'label': words,
+        'high_label': entry.get('high_label') or 'High ' ~ words,
+        'low_label': entry.get('low_label') or 'Low ' ~ words,
+        'definition': entry.get('definition') or spec.definition}) -%}
+    {{ return(spec) }}
 {% endmacro %}
 
 {#- Names of every candidate feature: the columns of the wide feature models and marts. The clustering sees

@@ -2,23 +2,15 @@
     distinguishing_features: the customer's two features furthest from the all-customer mean (largest
     absolute standardized value; ties by feature name), with their direction. Found row by row with
     greatest() and case over the wide row: no unpivot and no window over customers x features. -#}
--- depends_on: {{ ref('feature_labels') }}
-{%- set features = candidate_features() | sort -%}
-{#- feature -> [high label, low label] from the feature_labels seed (a feature without a row gets
-    "High <feature>" / "Low <feature>"). -#}
-{%- set trait_labels = {} -%}
-{%- if execute -%}
-    {%- for row in run_query("select feature, high_label, low_label from " ~ ref('feature_labels')) -%}
-        {%- do trait_labels.update({row[0]: [row[1] or 'High ' ~ row[0], row[2] or 'Low ' ~ row[0]]}) -%}
-    {%- endfor -%}
-{%- endif -%}
+{%- set specs = candidate_feature_specs() | sort(attribute='name') -%}
+{%- set features = specs | map(attribute='name') | list -%}
 {%- set distance = {} -%}
 {%- set label = {} -%}
-{%- for feature in features -%}
-    {%- set labels = trait_labels.get(feature, ['High ' ~ feature, 'Low ' ~ feature]) -%}
+{%- for spec in specs -%}
+    {%- set feature = spec.name -%}
     {%- do distance.update({feature: 'abs(coalesce(' ~ feature ~ '_z, 0))'}) -%}
-    {%- do label.update({feature: 'case when coalesce(' ~ feature ~ '_z, 0) >= 0 then ' ~ sql_string(labels[0])
-                                  ~ ' else ' ~ sql_string(labels[1]) ~ ' end'}) -%}
+    {%- do label.update({feature: 'case when coalesce(' ~ feature ~ '_z, 0) >= 0 then ' ~ sql_string(spec.high_label)
+                                  ~ ' else ' ~ sql_string(spec.low_label) ~ ' end'}) -%}
 {%- endfor %}
 
 with assignments as (

@@ -24,7 +24,7 @@ statistics as (
 
 labels as (
 
-    select * from {{ ref('feature_labels') }}
+    select * from {{ ref('int_feature_candidates_listed') }}
 
 ),
 
@@ -43,9 +43,10 @@ joined as (
 
     select
         applied.feature,
-        coalesce(labels.label, replace(applied.feature, '_', ' ')) as feature_label,
-        coalesce(labels.high_label, 'High ' || replace(applied.feature, '_', ' ')) as high_label,
-        coalesce(labels.low_label, 'Low ' || replace(applied.feature, '_', ' ')) as low_label,
+        labels.label as feature_label,
+        labels.high_label,
+        labels.low_label,
+        labels.definition,
         applied.input_name,
         applied.feature_kind,
         applied.transform,
@@ -86,6 +87,7 @@ final as (
         cast(feature_label as string) as feature_label,
         cast(high_label as string) as high_label,
         cast(low_label as string) as low_label,
+        cast(definition as string) as definition,
         cast(input_name as string) as input_name,
         cast(feature_kind as string) as feature_kind,
         cast(transform as string) as transform,

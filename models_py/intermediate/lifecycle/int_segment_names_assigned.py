@@ -35,7 +35,7 @@ def model(dbt, session):
     catalogue = Catalogue(
         personas=dbt.ref("persona_catalogue").df(),
         signatures=dbt.ref("persona_signatures").df(),
-        labels=dbt.ref("feature_labels").df(),
+        labels=dbt.ref("int_feature_candidates_listed").project("feature, label, high_label, low_label").df(),
     )
     profile = dbt.ref("int_segment_features_profiled").project("segment_id, feature, centroid_z").df()
     names = name_segments(segment_ids, profile, catalogue, float(dbt.config.get("persona_min_z")), inherited)

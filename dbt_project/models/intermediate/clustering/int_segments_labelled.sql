@@ -1,7 +1,6 @@
 {#- One row per segment of the model version in use: the name, description and action its version gave
     it (int_segment_names_assigned), with today's key traits - the three features with the largest absolute
     lift, e.g. "High cart value (z +1.50)". What the marts show. -#}
--- depends_on: {{ ref('feature_labels') }}
 
 with names as (
 
@@ -17,7 +16,7 @@ statistics as (
 
 labels as (
 
-    select * from {{ ref('feature_labels') }}
+    select * from {{ ref('int_feature_candidates_listed') }}
 
 ),
 
@@ -33,9 +32,8 @@ traits as (
     select
         statistics.segment_id,
         case
-            when statistics.centroid_z >= 0
-                then coalesce(labels.high_label, 'High ' || statistics.feature)
-            else coalesce(labels.low_label, 'Low ' || statistics.feature)
+            when statistics.centroid_z >= 0 then labels.high_label
+            else labels.low_label
         end || ' (z ' || printf('%+.2f', statistics.centroid_z) || ')' as trait,
         row_number() over (
             partition by statistics.segment_id

@@ -1,12 +1,5 @@
-{#- One row per customer with at least one accepted coupon redemption before the as-of date.
-      coupon_redemptions            redemptions
-      days_since_last_redemption    days from the date of the last redemption to as_of_date
-      distinct_coupons              distinct coupon_id redeemed (NULL without coupon_id)
-      coupon_discount_amount        sum of discount_amount (currency units; NULL without discount_amount)
-      coupon_redemptions_per_order  redemptions / frequency (orders, from the transactions input); NULL
-                                    when the customer has no valid purchase
-      coupon_discount_share         coupon_discount_amount / monetary (from the transactions input): the
-                                    discount value per unit of spend; NULL without either -#}
+{#- One row per customer with at least one accepted coupon redemption before the as-of date: the coupon
+    features, as the feature catalogue defines them (macro feature_catalogue; docs/features.md). -#}
 
 with redemptions as (
 

@@ -1,24 +1,6 @@
-{#- One row per customer with at least one accepted event before the as-of date: the clickstream features.
-    Counts: event_count, view_count, cart_count, remove_from_cart_count, purchase_count, other_event_count
-      (events by canonical type).
-    Conversion (0 when the denominator is 0; a purchase needs no logged cart event, so rates can exceed 1):
-      view_to_cart_rate = carts / views, cart_to_purchase_rate = purchases / carts,
-      view_to_purchase_rate = purchases / views, cart_removal_rate = cart removals / carts.
-    Sessions (see int_events_sessionized): session_count, purchase_session_count (sessions with a purchase),
-      events_per_session, views_per_session, avg_session_minutes and max_session_minutes (first to last
-      event of a session, minutes), bounce_session_share (sessions with one event / sessions),
-      cart_session_share, purchase_session_share (sessions with a cart add / a purchase, / sessions).
-    Time: active_days (distinct event dates), events_per_active_day, sessions_per_active_day,
-      days_since_last_event and days_since_first_event (event date to as_of_date, days),
-      avg_days_between_sessions ((last session start - first session start) / (sessions - 1), days; 0 with
-      one session), night_share (00-05 h), morning_share (06-11 h), afternoon_share (12-17 h),
-      evening_share (18-23 h), weekend_share (Saturday and Sunday), as shares of events, by the wall-clock
-      time written.
-    Products (NULL without product_id / category): distinct_event_products (any event), distinct_products_viewed,
-      distinct_products_purchased, distinct_categories.
-    Spend (NULL without price; currency units): purchase_value and cart_value (sum of price over purchase /
-      cart events), avg_purchase_price and avg_viewed_price (mean price over purchase / view events, 0
-      without such events). -#}
+{#- One row per customer with at least one accepted event before the as-of date: the clickstream features,
+    as the feature catalogue defines them (macro feature_catalogue; docs/features.md). Sessions come from
+    int_events_sessionized; product, category and spend features are NULL without the column they need. -#}
 
 with events as (
 

@@ -1,7 +1,8 @@
 {#- One row per candidate feature: every feature the inputs given can yield (see the feature_catalogue
     macro; a feature needing an optional column or another input that is absent is not a candidate), with
-    its input, kind, fill rule and, when configured for the model (var model_features, or by default
-    var default_model_features per input), its priority (1 = highest) for the correlation rule. -#}
+    its input, kind, fill rule, labels and definition (the one place names, traits and reports read them)
+    and, when configured for the model (var model_features, or by default var default_model_features per
+    input), its priority (1 = highest) for the correlation rule. -#}
 {%- set specs = candidate_feature_specs() -%}
 {%- set configured = configured_model_features(specs) %}
 
@@ -13,6 +14,10 @@ with candidates as (
         {{ sql_string(spec.input) }} as input_name,
         {{ sql_string(spec.kind) }} as feature_kind,
         {{ sql_string(spec.fill) }} as fill_rule,
+        {{ sql_string(spec.label) }} as label,
+        {{ sql_string(spec.high_label) }} as high_label,
+        {{ sql_string(spec.low_label) }} as low_label,
+        {{ sql_string(spec.definition) }} as definition,
         {{ loop.index }} as candidate_order,
         {{ configured.index(spec.name) + 1 if spec.name in configured else 'cast(null as integer)' }} as priority
     {%- if not loop.last %}
@@ -29,6 +34,10 @@ final as (
         cast(input_name as string) as input_name,
         cast(feature_kind as string) as feature_kind,
         cast(fill_rule as string) as fill_rule,
+        cast(label as string) as label,
+        cast(high_label as string) as high_label,
+        cast(low_label as string) as low_label,
+        cast(definition as string) as definition,
         cast(candidate_order as integer) as candidate_order,
         cast(priority as integer) as priority,
         priority is not null as is_configured

@@ -1,18 +1,7 @@
-{#- One row per customer with at least one valid purchase line before the as-of date: the RFM features.
-      recency_days         days from the date of the last valid purchase to as_of_date (>= 1 by default)
-      frequency            distinct order_id among valid purchase lines (orders)
-      monetary             sum of quantity x unit_price over valid purchase lines (currency units)
-      avg_order_value      monetary / frequency (currency units per order)
-      tenure_days          days from the date of the first valid purchase to as_of_date
-      returned_value       sum of |quantity| x unit_price over accepted return lines (currency units)
-      return_rate          returned_value / monetary (above 1 when returns refer to purchases made before
-                           the data starts)
-      distinct_products    distinct product_id among valid purchase lines (NULL without product_id)
-      discount_value_share sum of discount_amount / monetary over valid purchase lines (NULL without
-                           discount_amount)
-      main_country         country with the most valid purchase lines; ties: the higher value, then the
-                           alphabetically first (NULL without country)
-    Lines on or after as_of_date are not used. -#}
+{#- One row per customer with at least one valid purchase line before the as-of date: the transactions
+    input's features, as the feature catalogue defines them (macro feature_catalogue; docs/features.md), and
+    main_country: the country with the most valid purchase lines; ties: the higher value, then the
+    alphabetically first (NULL without country). Lines on or after as_of_date are not used. -#}
 
 with lines as (
 
