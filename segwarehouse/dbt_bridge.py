@@ -38,6 +38,7 @@ def settings_from_checked(relation: Any) -> SelectionSettings:
         silhouette_tolerance=float(row["silhouette_tolerance"]),
         stability_resamples=int(row["stability_resamples"]),
         max_noise_share=float(row["max_noise_share"]),
+        minimum_customers=int(row["minimum_customers"]),
     )
 
 

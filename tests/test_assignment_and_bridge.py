@@ -50,6 +50,7 @@ def checked_row(**changes) -> duckdb.DuckDBPyRelation:
         "silhouette_tolerance": "0.1::double",
         "stability_resamples": "3",
         "max_noise_share": "0.1::double",
+        "minimum_customers": "60",
         **changes,
     }
     return CONNECTION.sql("select " + ", ".join(f"{value} as {name}" for name, value in values.items()))
@@ -63,11 +64,12 @@ def test_settings_come_typed_from_the_checked_row():
         None,
         6,
     )
-    assert (settings.min_segment_share, settings.stability_resamples, settings.max_noise_share) == (
-        0.05,
-        3,
-        0.1,
-    )
+    assert (
+        settings.min_segment_share,
+        settings.stability_resamples,
+        settings.max_noise_share,
+        settings.minimum_customers,
+    ) == (0.05, 3, 0.1, 60)
     forced = settings_from_checked(checked_row(n_segments="4", algorithm="'kmeans'"))
     assert (forced.forced_k, forced.forced_algorithm) == (4, "kmeans")
 

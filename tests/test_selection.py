@@ -100,7 +100,11 @@ def test_forced_k_and_algorithm_restrict_the_choice():
 
 
 def test_too_few_customers_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"too few customers \(2\): at least 100 are needed"):
+    # The number the build's check computed (minimum_customers) is the floor; without it, fitting's own:
+    # more customers than the largest k tried.
+    with pytest.raises(ValueError, match=r"too few customers \(50\): at least 100 are needed"):
+        select_model(np.zeros((50, 3)), SelectionSettings(minimum_customers=100))
+    with pytest.raises(ValueError, match=r"too few customers \(2\): at least 11 are needed"):
         select_model(np.zeros((2, 3)), SelectionSettings())
 
 

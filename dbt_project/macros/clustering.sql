@@ -48,8 +48,8 @@
 {% endmacro %}
 
 {#- Fewest customers with which selection is meaningful: ten per segment of the largest k tried (the
-    forced k, or k_max). The same rule as segwarehouse.clustering.selection.minimum_customers; the
-    bad-input tests check that both give the same number. -#}
+    forced k, or k_max). The one definition of the rule: int_clustering_inputs_checked stops the build
+    below it and hands the number to the Python models (SelectionSettings.minimum_customers). -#}
 {% macro minimum_customers(settings) %}
     {{ return(10 * (settings.n_segments if settings.n_segments is not none else settings.k_max)) }}
 {% endmacro %}

@@ -53,6 +53,10 @@ class SelectionSettings:
     # The density method's noise customers (assigned to the nearest segment when scoring) may be at most
     # this share of the customers for the candidate to be eligible.
     max_noise_share: float = 0.10
+    # Fewest customers selection accepts. A build passes the number its check computed (dbt macro
+    # minimum_customers, the one definition of the rule, via int_clustering_inputs_checked); None: only
+    # what fitting needs, more customers than the largest k tried.
+    minimum_customers: int | None = None
     stability_fraction: float = 0.8
     # Sample sizes: the fitting sample for k-means, the Gaussian mixture's (its EM iterations are costly),
     # the O(n^2) methods' sample, and the probe sample on which silhouette and stability are measured.
@@ -101,11 +105,6 @@ class SelectionResult:
     candidates: pd.DataFrame
     chosen: FittedCandidate
     settings: SelectionSettings
-
-
-def minimum_customers(settings: SelectionSettings) -> int:
-    """Fewest customers with which selection is meaningful: ten per segment of the largest k tried."""
-    return 10 * max(settings.k_values)
 
 
 def _sample(rng: np.random.Generator, n_rows: int, size: int) -> np.ndarray:
@@ -218,7 +217,9 @@ def fit_selected(matrix: np.ndarray, settings: SelectionSettings, algorithm: str
 
 
 def check_enough_customers(n_rows: int, settings: SelectionSettings) -> None:
-    needed = minimum_customers(settings)
+    needed = (
+        settings.minimum_customers if settings.minimum_customers is not None else max(settings.k_values) + 1
+    )
     if n_rows < needed:
         raise ValueError(f"too few customers ({n_rows}): at least {needed} are needed")
 
