@@ -138,10 +138,8 @@ def test_messy_file_marts_hold_no_null_nan_or_infinity(messy_warehouse):
     assert_marts_are_finite(warehouse)
     # The empty column is imputed for everyone, the constant one is constant: neither is used, neither
     # divides by zero.
-    selection = warehouse.query_work(
-        "select feature, is_model_feature from intermediate.int_features_selected"
-    )
-    used = set(selection.loc[selection["is_model_feature"], "feature"])
+    selection = warehouse.query_work("select feature, is_selected from intermediate.int_features_selected")
+    used = set(selection.loc[selection["is_selected"], "feature"])
     assert not {"loyalty_points", "store_visits"} & used
     features = warehouse.query("select loyalty_points_z, store_visits_z from customer_features")
     assert (features.to_numpy() == 0).all()

@@ -250,7 +250,7 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     selection = warehouse.query_work("select * from intermediate.int_features_selected").set_index("feature")
     # The customer table repeats what the detailed inputs say: its features lose to them.
     assert selection.loc["total_purchases", "exclusion_reason"].startswith("correlated with")
-    assert selection["is_model_feature"].sum() >= 4
+    assert selection["is_selected"].sum() >= 4
     # Sessions were inferred from 30 minutes of inactivity (no session id mapped).
     keys = warehouse.query_work(
         "select distinct session_key from intermediate.int_events_sessionized limit 5"

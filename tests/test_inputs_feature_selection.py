@@ -1,4 +1,4 @@
-"""The clustering models read only the model features that int_features_selected keeps."""
+"""The clustering reads only the model version's features, in their order, from the standardized table."""
 
 import duckdb
 import numpy as np
@@ -12,11 +12,6 @@ def connection():
     with duckdb.connect() as con:
         con.execute(
             """
-            create table selection as
-            select * from (values
-                ('frequency', 2, true), ('recency_days', 1, true), ('monetary', 3, false),
-                ('return_rate', null, false)
-            ) as t (feature, priority, is_model_feature);
             create table standardized as
             select * from (values ('a', 1.0, -1.0, 0.5, 9.0), ('b', -1.0, 1.0, -0.5, 9.0))
                 as t (customer_id, frequency, recency_days, monetary, return_rate);

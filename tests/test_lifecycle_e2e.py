@@ -4,7 +4,9 @@ reseeds and retrains, history and migrations record who moved, drift warns on a 
 from __future__ import annotations
 
 import json
+import shutil
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -322,3 +324,29 @@ def test_previous_centres_are_put_into_the_current_version_by_its_preprocessing(
     # The version in use's own centres are where they are.
     own = centroids[centroids["is_current_version"]]
     np.testing.assert_allclose(own["centroid_z_in_current_version"], own["centroid_z"], atol=1e-9)
+
+
+def test_a_warehouse_missing_a_lifecycle_table_retrains_instead_of_failing(lifecycle, tmp_path):
+    """An earlier layout named the selection's state table otherwise: the next build finds it missing and
+    trains a new version (matched to the previous one) rather than scoring without it."""
+    original = lifecycle["warehouse"]
+    copy = tmp_path / "upgraded"
+    shutil.copytree(original.workdir, copy, ignore=shutil.ignore_patterns("target", "data"))
+    warehouse = Warehouse(workdir=copy, vars=original.vars)
+    with duckdb.connect(str(warehouse.working_path)) as connection:
+        connection.execute(
+            "alter table lifecycle.int_segment_candidates_evaluated rename to int_segment_candidates"
+        )
+    result = warehouse.dbt("build")
+    assert (
+        "This build trains model version 4: the lifecycle state has no int_segment_candidates_evaluated"
+        in result.stdout
+    )
+    models = warehouse.query("select * from segment_models order by model_version")
+    assert models["model_version"].tolist() == [1, 2, 3, 4]
+    assert (
+        models.iloc[-1]["matched_segments"] == models.iloc[-1]["k"] and models.iloc[-1]["new_segments"] == 0
+    )
+    selected = warehouse.query("select model_version from model_selection where is_selected")
+    assert selected["model_version"].tolist() == [4]
+    pd.testing.assert_frame_equal(segments(warehouse), lifecycle["steps"]["retrained"]["segments"])

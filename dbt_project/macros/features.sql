@@ -118,7 +118,7 @@
     present input (feature_input_order) its var default_model_features list, and for the customer table
     var customer_features plus the derived ratios. Only candidates count; an unknown name in
     var model_features is an error. specs: candidate_feature_specs() when the caller has them. -#}
-{% macro configured_model_features(specs=none) %}
+{% macro configured_features(specs=none) %}
     {%- set specs = specs if specs is not none else candidate_feature_specs() -%}
     {%- set candidates = specs | map(attribute='name') | list -%}
     {%- set explicit = var('model_features', none) -%}

@@ -21,12 +21,13 @@
 
 {#- The one decision whether this build trains a new model version, made from the state the build found:
     {'is_training': ..., 'reason': ..., 'model_version': the version this build trains or scores with}.
-    A build trains on --full-refresh, with var retrain true, when no model version exists yet, or when the
-    last training did not finish (a version frozen but never trained); otherwise it scores with the latest
-    trained version. Rows written by this invocation are left out of the state, so every model of the
+    A build trains on --full-refresh, with var retrain true, when no model version exists yet, when the
+    last training did not finish (a version frozen but never trained), or when a state table the scoring
+    needs is missing (a warehouse whose lifecycle tables an earlier layout of the project named otherwise);
+    otherwise it scores with the latest trained version. Rows written by this invocation are left out of the state, so every model of the
     build - before or after the new version is written - gets the same answer. -#}
 {% macro training_run() %}
-    {%- set state = {'latest_frozen': none, 'latest_trained': none} -%}
+    {%- set state = {'latest_frozen': none, 'latest_trained': none, 'missing': []} -%}
     {%- if execute and not flags.FULL_REFRESH -%}
         {%- set frozen = lifecycle_relation('int_feature_parameters_frozen') -%}
         {%- set trained = lifecycle_relation('int_segment_models_trained') -%}
@@ -41,6 +42,9 @@
                 ).columns[0].values()[0]}) -%}
             {%- endif -%}
         {%- endif -%}
+        {%- for identifier in ['int_segment_candidates_evaluated', 'int_segment_names_assigned'] -%}
+            {%- if lifecycle_relation(identifier) is none -%}{%- do state.missing.append(identifier) -%}{%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
     {%- if not execute -%}
         {%- set decision = {'is_training': false, 'reason': 'parsing'} -%}
@@ -52,6 +56,9 @@
         {%- set decision = {'is_training': true, 'reason': 'var retrain'} -%}
     {%- elif state.latest_frozen != state.latest_trained -%}
         {%- set decision = {'is_training': true, 'reason': 'the last training did not finish'} -%}
+    {%- elif state.missing -%}
+        {%- set decision = {'is_training': true,
+                            'reason': 'the lifecycle state has no ' ~ (state.missing | join(' and '))} -%}
     {%- else -%}
         {%- set decision = {'is_training': false, 'reason': 'scoring with the latest trained version'} -%}
     {%- endif -%}

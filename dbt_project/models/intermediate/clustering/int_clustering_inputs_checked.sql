@@ -9,7 +9,7 @@
 {%- if execute -%}
     {%- set counts = run_query(
         "select (select count(*) from " ~ ref('int_customer_features_joined') ~ "), "
-        ~ "(select count(*) from " ~ ref('int_features_selected') ~ " where is_model_feature)"
+        ~ "(select count(*) from " ~ ref('int_features_selected') ~ " where is_selected)"
     ).rows[0] -%}
     {%- if counts[0] < needed -%}
         {{ exceptions.raise_compiler_error(
@@ -18,7 +18,7 @@
     {%- endif -%}
     {%- if counts[1] == 0 -%}
         {{ exceptions.raise_compiler_error(
-            "no model feature: every configured feature is constant or missing "
+            "no feature selected: every configured feature is constant or missing "
             ~ "(see int_features_selected; set var model_features to features that vary)") }}
     {%- endif -%}
 {%- endif %}
@@ -40,7 +40,7 @@ final as (
     select
         (select count(*) from features) as customer_count,
         {{ needed }} as minimum_customers,
-        (select count(*) from selection where is_model_feature) as model_feature_count,
+        (select count(*) from selection where is_selected) as selected_feature_count,
         cast({{ settings.random_seed }} as bigint) as random_seed,
         cast({{ settings.n_segments if settings.n_segments is not none else 'null' }} as integer) as n_segments,
         cast({{ sql_string(settings.algorithm) if settings.algorithm is not none else 'null' }} as string)

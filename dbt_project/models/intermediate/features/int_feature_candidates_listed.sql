@@ -4,7 +4,7 @@
     and, when configured for the model (var model_features, or by default var default_model_features per
     input), its priority (1 = highest) for the correlation rule. -#}
 {%- set specs = candidate_feature_specs() -%}
-{%- set configured = configured_model_features(specs) %}
+{%- set configured = configured_features(specs) %}
 
 with candidates as (
 

@@ -3,7 +3,7 @@
     parameters - the values correlation pruning judges. All pairs come from one aggregate pass over the
     wide feature table. A pair with a constant feature has no r and no row. -#}
 {%- set specs = candidate_feature_specs() -%}
-{%- set configured = configured_model_features(specs) -%}
+{%- set configured = configured_features(specs) -%}
 {%- set compared = specs | selectattr('name', 'in', configured) | list %}
 
 with features as (

@@ -9,7 +9,7 @@
     The walk is a recursive query over the steps; the features kept so far are the bits of a 64-bit
     integer (so at most 62 features can be configured), which both DuckDB and Spark SQL can test. -#}
 {%- set threshold = number_var('feature_correlation_threshold', allow_none=true) -%}
-{%- set configured_count = configured_model_features() | length -%}
+{%- set configured_count = configured_features() | length -%}
 {%- if configured_count > 62 -%}
     {{ exceptions.raise_compiler_error(
         "at most 62 features can be configured for the model; var model_features lists " ~ configured_count) }}
@@ -181,7 +181,7 @@ final as (
         candidates.priority,
         candidates.is_configured,
         coalesce(configured.is_constant, false) as is_constant,
-        kept.feature is not null as is_model_feature
+        kept.feature is not null as is_selected
 
     from candidates
     left join configured on candidates.feature = configured.feature

@@ -5,12 +5,14 @@
     describes customers with the latest version's rows (int_feature_parameters_applied), never with
     parameters refitted on new data.
     A new version is appended when the build trains (the training_run macro decides: the first build,
-    --full-refresh, var retrain true, or a training that did not finish). Otherwise nothing is appended. -#}
+    --full-refresh, var retrain true, a training that did not finish, or missing lifecycle state).
+    Otherwise nothing is appended. -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 -- A version is frozen only once the data passed the clustering preconditions:
 -- depends_on: {{ ref('int_clustering_inputs_checked') }}
 {%- set training = training_run() -%}
 {%- if execute and training.is_training and flags.WHICH in ['run', 'build'] -%}
+    {%- do log("This build trains model version " ~ training.model_version ~ ": " ~ training.reason ~ ".", info=true) -%}
     {#- Training reads the clustering vars from int_clustering_inputs_checked: they must be this build's,
         not those of an earlier build that a selective run left in place. -#}
     {%- set checked_by = run_query(
@@ -55,7 +57,7 @@ model_features as (
         row_number() over (order by priority, feature) as feature_position
 
     from selection
-    where is_model_feature
+    where is_selected
 
 ),
 
