@@ -12,7 +12,7 @@ SIZES ?= 20k 100k 1m 10m
 EVENTS ?= 5m 50m
 BENCH_DIR ?= /tmp/segwarehouse-bench
 
-.PHONY: build install demo dbt-build reports report-pdf docs test lint bench clean
+.PHONY: build install demo dbt-build reports report-pdf docs test lint bench quality clean
 
 build: install demo dbt-build reports
 
@@ -58,6 +58,15 @@ test: install lint
 bench: install
 	$(BIN)/python -m segwarehouse.bench --sizes $(SIZES) --events $(EVENTS) \
 		--data-dir $(BENCH_DIR)/data --work-dir $(BENCH_DIR)/work
+
+# The quality panel (docs/quality.md): builds the warehouse on data sets with known segments and compares,
+# e.g. `make quality QUALITY_SIZE=5k QUALITY_ONLY='table_* shop_T'`. Data kept in QUALITY_DIR and reused.
+QUALITY_SIZE ?= 20k
+QUALITY_JOBS ?= 2
+QUALITY_DIR ?= /tmp/segwarehouse-quality
+quality: install
+	$(BIN)/python -m segwarehouse.quality --size $(QUALITY_SIZE) --jobs $(QUALITY_JOBS) \
+		--data-dir $(QUALITY_DIR)/data --work-dir $(QUALITY_DIR)/work $(if $(QUALITY_ONLY),--only $(QUALITY_ONLY))
 
 clean:
 	rm -rf target logs exports warehouse/*.duckdb* data/demo reports/html reports/pdf
