@@ -88,6 +88,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     frame["silhouette_tolerance"] = settings.silhouette_tolerance
     frame["stability_floor"] = settings.stability_floor
     frame["min_segment_share"] = settings.min_segment_share
+    frame["max_noise_share"] = settings.max_noise_share
     columns = [
         "algorithm",
         "k",
@@ -97,7 +98,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
         "davies_bouldin",
         "bic",
         "inertia",
-        "stability_ari",
+        "prediction_strength",
         "smallest_segment_share",
         "noise_share",
         "consensus_rank",
@@ -110,10 +111,12 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
         "silhouette_tolerance",
         "stability_floor",
         "min_segment_share",
+        "max_noise_share",
     ]
     frame = frame[columns]
     frame["k"] = frame["k"].astype("int64")
-    # is_eligible is NULL for a candidate whose stability was not measured (it could not change the choice).
+    # is_eligible is NULL for a candidate whose prediction strength was not measured (it could not change
+    # the choice).
     frame["is_eligible"] = frame["is_eligible"].astype("boolean")
     for flag in ("is_k_representative", "is_selected"):
         frame[flag] = frame[flag].astype(bool)

@@ -189,7 +189,7 @@ def test_scoring_is_identical_after_a_round_trip_through_the_parameter_table():
     matrix = blobs(2)
     model = train(matrix, seed=3)
     connection = duckdb.connect()
-    connection.register("rows", model_parameter_rows(model, {"silhouette": 0.5, "stability_ari": 0.9}))
+    connection.register("rows", model_parameter_rows(model, {"silhouette": 0.5, "prediction_strength": 0.9}))
     connection.execute("create table trained as select * from rows")
     connection.execute(
         "create table frozen as select 1 as model_version, feature, 'identity' as transform, "

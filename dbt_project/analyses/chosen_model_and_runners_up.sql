@@ -5,7 +5,7 @@ select
     round(silhouette, 3) as silhouette,
     round(calinski_harabasz, 0) as calinski_harabasz,
     round(davies_bouldin, 3) as davies_bouldin,
-    round(stability_ari, 3) as stability_ari,
+    round(prediction_strength, 3) as prediction_strength,
     round(100 * smallest_segment_share, 1) as smallest_segment_pct,
     is_selected,
     ineligible_reason

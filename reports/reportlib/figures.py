@@ -365,7 +365,7 @@ SELECTION_METRICS = [
     ("calinski_harabasz", "Calinski–Harabasz ↑"),
     ("davies_bouldin", "Davies–Bouldin ↓"),
     ("bic", "BIC (Gaussian mixture) ↓"),
-    ("stability_ari", "Stability: bootstrap ARI ↑"),
+    ("prediction_strength", "Prediction strength ↑"),
     ("smallest_segment_share", "Smallest segment share ↑"),
     ("consensus_rank", "Consensus rank within k ↓"),
 ]
@@ -437,7 +437,7 @@ def selection_grid(candidates: pd.DataFrame, columns: int = 4) -> go.Figure:
                 row=row,
                 col=col,
             )
-        if metric == "stability_ari" and len(floor):
+        if metric == "prediction_strength" and len(floor):
             fig.add_hline(
                 y=float(floor.iloc[0]),
                 line=dict(color="#c0392b", dash="dash", width=1),

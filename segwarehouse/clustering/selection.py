@@ -1,19 +1,24 @@
 """Model selection: fit every candidate (algorithm x k), score it on several criteria, choose by a rule.
 
-The rule (documented in the README and in `model_selection`):
+The rule (docs/how-it-works.md; recorded per candidate in `model_selection`):
 
 1. A candidate is *eligible* when every segment holds at least `min_segment_share` of the customers, its
-   bootstrap stability (mean ARI between refits on resamples) is at least `stability_floor`, its k is
-   within `k_min..k_max` and, for the density method (which finds its own k and leaves some customers as
-   noise), at most `max_noise_share` of the customers are noise (they are scored to the nearest segment).
+   prediction strength (segwarehouse.clustering.stability: the share of each cluster's pairs of customers
+   that refits on random halves keep together, for its worst cluster) is at least `stability_floor`, its
+   k is within `k_min..k_max` and, for the density method (which finds its own k and leaves some customers
+   as noise), at most `max_noise_share` of the customers are noise (they are scored to the nearest
+   segment).
 2. For each k, the representative is the eligible candidate with the best consensus rank over silhouette,
-   Calinski-Harabasz and Davies-Bouldin (ties: higher stability).
+   Calinski-Harabasz and Davies-Bouldin (ties: higher prediction strength).
 3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
    (relative) of the best representative's silhouette.
 
 Why not the best silhouette: silhouette (and CH, DB) rewards merging two overlapping groups, so on skewed,
-overlapping personas it picks k - 1. A finer partition that costs little separation and is reproducible
-on resamples is the real structure; one that is not reproducible is rejected by the stability floor.
+overlapping personas it picks k - 1. Why the prediction strength: the largest k that is still within the
+tolerance is often one that splits a true group in two, and such a split is arbitrary, so refits on other
+halves of the data split it differently and the worst cluster's pairs fall apart (Tibshirani and Walther
+2005 choose the largest k whose prediction strength is at least 0.8-0.9; the floor here is 0.9). Merges
+are reproducible and splits are not: together the two criteria stop at the true k from both sides.
 Forcing `k` and/or `algorithm` restricts the candidates that the rule may choose among.
 """
 
@@ -35,7 +40,7 @@ from segwarehouse.clustering.candidates import (
     single_threaded_numerics,
 )
 from segwarehouse.clustering.evaluation import CandidateEvaluator, EvaluationData, default_workers
-from segwarehouse.clustering.stability import resample_rows, stability_of_labels
+from segwarehouse.clustering.stability import prediction_strength, resample_rows
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class SelectionSettings:
     forced_k: int | None = None
     forced_algorithm: str | None = None
     min_segment_share: float = 0.02
-    stability_floor: float = 0.80
+    stability_floor: float = 0.90
     silhouette_tolerance: float = 0.15
     stability_resamples: int = 5
     # The density method's noise customers (assigned to the nearest segment when scoring) may be at most
@@ -57,7 +62,8 @@ class SelectionSettings:
     # minimum_customers, the one definition of the rule, via int_clustering_inputs_checked); None: only
     # what fitting needs, more customers than the largest k tried.
     minimum_customers: int | None = None
-    stability_fraction: float = 0.8
+    # Each refit sees half of the algorithm's sample, as in Tibshirani and Walther's prediction strength.
+    stability_fraction: float = 0.5
     # Sample sizes: the fitting sample for k-means, the Gaussian mixture's (its EM iterations are costly),
     # the O(n^2) methods' sample, and the probe sample on which silhouette and stability are measured.
     # Selection never sees more rows than these, whatever the number of customers, so its cost is
@@ -256,10 +262,10 @@ def _select(matrix: np.ndarray, settings: SelectionSettings, samples: Samples) -
         fitted = [candidate for _, candidate in results]
 
         def measure_stability(position: int) -> float:
-            """Bootstrap stability of candidate `position`: refits on the shared resamples."""
+            """Prediction strength of candidate `position`: refits on the shared half-samples."""
             row = rows[position]
             refitted = evaluator.resample_labels(row["algorithm"], row["requested_k"])
-            return stability_of_labels(fitted[position].predict(probe_matrix), refitted)
+            return prediction_strength(fitted[position].predict(probe_matrix), refitted)
 
         frame = pd.DataFrame(rows).drop(columns="requested_k")
         candidates = apply_selection_rule(frame, settings, measure_stability)
@@ -276,30 +282,30 @@ def apply_selection_rule(
 ) -> pd.DataFrame:
     """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative` and `is_selected`.
 
-    Stability is the costly criterion (a refit per resample). With `measure_stability` (row position ->
-    stability), it is measured only for the candidates whose stability can change the choice - those the
-    rule reaches, in the order it reaches them - and left NULL for the others (is_eligible NULL too: not
-    judged). Without it, the `stability_ari` column must hold every candidate's stability. Either way the
-    choice is the same."""
+    Prediction strength is the costly criterion (a refit per half-sample). With `measure_stability` (row
+    position -> prediction strength), it is measured only for the candidates whose value can change the
+    choice - those the rule reaches, in the order it reaches them - and left NULL for the others
+    (is_eligible NULL too: not judged). Without it, the `prediction_strength` column must hold every
+    candidate's value. Either way the choice is the same."""
     frame = candidates.copy().reset_index(drop=True)
     for column in (
         "silhouette",
         "calinski_harabasz",
         "davies_bouldin",
-        "stability_ari",
+        "prediction_strength",
         "smallest_segment_share",
         "failure_reason",
     ):
         if column not in frame:
             frame[column] = np.nan if column != "failure_reason" else None
-    frame["stability_ari"] = frame["stability_ari"].astype(float)
-    measured = frame["stability_ari"].notna().to_numpy().copy() if measure_stability else None
+    frame["prediction_strength"] = frame["prediction_strength"].astype(float)
+    measured = frame["prediction_strength"].notna().to_numpy().copy() if measure_stability else None
 
     def stability(position: int) -> float:
         if measure_stability is not None and not measured[position]:
-            frame.loc[position, "stability_ari"] = measure_stability(position)
+            frame.loc[position, "prediction_strength"] = measure_stability(position)
             measured[position] = True
-        return float(frame.loc[position, "stability_ari"])
+        return float(frame.loc[position, "prediction_strength"])
 
     failed = frame["failure_reason"].notna()
     too_small = ~failed & (frame["smallest_segment_share"] < settings.min_segment_share)
@@ -381,7 +387,7 @@ def apply_selection_rule(
         for position in pool.index:
             stability(position)
         chosen_position = (
-            frame.loc[pool.index].sort_values(["stability_ari", "silhouette"], ascending=False).index[0]
+            frame.loc[pool.index].sort_values(["prediction_strength", "silhouette"], ascending=False).index[0]
         )
 
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -391,11 +397,11 @@ def apply_selection_rule(
     reasons[too_small & reasons.isna()] = (
         f"a segment holds less than {settings.min_segment_share:.0%} of customers"
     )
-    unstable = ~failed & (frame["stability_ari"] < settings.stability_floor)
-    reasons[unstable & reasons.isna()] = f"stability below {settings.stability_floor:.2f}"
+    unstable = ~failed & (frame["prediction_strength"] < settings.stability_floor)
+    reasons[unstable & reasons.isna()] = f"prediction strength below {settings.stability_floor:.2f}"
     reasons[undefined & reasons.isna()] = "criteria undefined (a single cluster)"
     frame["ineligible_reason"] = reasons
-    judged = reasons.notna() | frame["stability_ari"].notna()
+    judged = reasons.notna() | frame["prediction_strength"].notna()
     frame["is_eligible"] = pd.Series(reasons.isna(), dtype="boolean").where(judged, pd.NA)
     frame["is_k_representative"] = False
     for position in representatives.values():

@@ -22,7 +22,7 @@ final as (
         cast(davies_bouldin as double) as davies_bouldin,
         cast(bic as double) as bic,
         cast(inertia as double) as inertia,
-        cast(stability_ari as double) as stability_ari,
+        cast(prediction_strength as double) as prediction_strength,
         cast(smallest_segment_share as double) as smallest_segment_share,
         cast(noise_share as double) as noise_share,
         cast(consensus_rank as double) as consensus_rank,
@@ -30,6 +30,7 @@ final as (
         cast(silhouette_tolerance as double) as silhouette_tolerance,
         cast(stability_floor as double) as stability_floor,
         cast(min_segment_share as double) as min_segment_share,
+        cast(max_noise_share as double) as max_noise_share,
         cast(is_eligible as boolean) as is_eligible,
         cast(is_k_representative as boolean) as is_k_representative,
         cast(is_selected as boolean) as is_selected

@@ -52,5 +52,5 @@ def model(dbt, session):
         max_match_distance=float(dbt.config.get("segment_match_max_distance")),
     )
     return model_parameter_rows(
-        frozen, {"silhouette": selected["silhouette"], "stability_ari": selected["stability_ari"]}
+        frozen, {"silhouette": selected["silhouette"], "prediction_strength": selected["prediction_strength"]}
     )

@@ -14,7 +14,7 @@ versions as (
     {{ model_version_columns(
         'trained',
         ['k', 'random_seed', 'previous_model_version', 'training_customers', 'far_distance', 'max_match_distance',
-         'silhouette', 'stability_ari'],
+         'silhouette', 'prediction_strength'],
         ['algorithm', 'trained_at', 'training_fingerprint']) }}
 
 ),
@@ -55,7 +55,7 @@ final as (
         cast(versions.far_distance as double) as far_distance,
         cast(versions.max_match_distance as double) as max_match_distance,
         cast(versions.silhouette as double) as silhouette,
-        cast(versions.stability_ari as double) as stability_ari,
+        cast(versions.prediction_strength as double) as prediction_strength,
         cast(versions.training_fingerprint as string) as training_fingerprint,
         versions.model_version = (select max(model_version) from versions) as is_current_version,
         cast(versions.trained_at as timestamp) as trained_at
