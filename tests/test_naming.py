@@ -97,3 +97,23 @@ def test_segments_without_a_persona_are_named_after_their_strongest_traits(catal
     assert not names.loc[1, "is_catalogue_persona"]
     # A segment without customers today has no profile.
     assert names.loc[2, "segment_name"] == "Segment 2"
+
+
+def test_a_segment_absent_from_an_input_is_not_named_or_described_by_its_filled_features(catalogue):
+    """Browsers who never bought: their purchase features are filled (as lapsed as the most lapsed, no
+    orders), which reads as Dormant; observed for none of them, those features are no evidence."""
+    lifts = {**RFM, 6: {"recency_days": 1.6, "frequency": -1.2, "monetary": -1.1, "tenure_days": -1.0}}
+    rows = profile(lifts).assign(is_observed=True)
+    rows.loc[rows["segment_id"] == 6, "is_observed"] = False
+    events = pd.DataFrame(
+        [
+            {"segment_id": segment_id, "feature": feature, "centroid_z": z, "is_observed": True}
+            for segment_id in range(1, 7)
+            for feature, z in {"view_count": 1.4 if segment_id == 6 else -0.2, "session_count": 0.1}.items()
+        ]
+    )
+    names = name_segments([1, 2, 3, 4, 5, 6], pd.concat([rows, events]), catalogue, min_z=0.25)
+    by_id = names.set_index("segment_id")["segment_name"]
+    assert by_id[4] == "Dormant" and by_id[6] != "Dormant" and not by_id[6].startswith("Dormant")
+    assert by_id[6].startswith("Many views")  # its strongest observed trait
+    assert "Lapsed" not in names.set_index("segment_id").loc[6, "segment_description"]

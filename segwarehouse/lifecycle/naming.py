@@ -1,8 +1,10 @@
 """Names for the segments of a new model version, in one step.
 
 A segment matched to the previous version keeps its name. The others are given catalogue personas by an
-optimal one-to-one assignment: a persona fits a segment when every feature of its signature is present
-and the segment's centroid z-score is at least `min_z` in the signature's direction; the match score is
+optimal one-to-one assignment: a persona fits a segment when every feature of its signature is present,
+observed for most of the segment's customers (a segment absent from an input is no evidence about that
+input's features: browsers who never bought are not "Dormant" buyers), and the segment's centroid z-score
+is at least `min_z` in the signature's direction; the match score is
 the sum of those directed z-scores (each capped, so one extreme feature cannot carry a persona), so a
 fuller signature that fits beats a shorter one it contains (Champions over Loyal Customers on the segment
 that is also recent), and the assignment maximises the total score over all segments at once rather than
@@ -48,10 +50,18 @@ class Catalogue:
         return ("High " if z >= 0 else "Low ") + feature
 
 
+def observed(profile: pd.DataFrame) -> pd.DataFrame:
+    """The rows of features the segment's customers mostly have (all rows without an is_observed column)."""
+    if "is_observed" not in profile:
+        return profile
+    return profile[profile["is_observed"].astype(bool)]
+
+
 def match_scores(profile: pd.DataFrame, catalogue: Catalogue, min_z: float) -> pd.DataFrame:
     """Segment x persona match scores; NaN where the persona does not fit the segment.
-    `profile`: segment_id, feature, centroid_z."""
-    lift = profile.pivot(index="segment_id", columns="feature", values="centroid_z")
+    `profile`: segment_id, feature, centroid_z and optionally is_observed (int_segment_features_profiled)."""
+    lift = observed(profile).pivot(index="segment_id", columns="feature", values="centroid_z")
+    lift = lift.reindex(sorted(profile["segment_id"].unique()))
     scores = pd.DataFrame(np.nan, index=lift.index, columns=list(catalogue.personas["persona_name"]))
     for persona, signature in catalogue.signatures.groupby("persona_name", sort=False):
         if persona not in scores.columns:
@@ -84,7 +94,7 @@ def assign_personas(scores: pd.DataFrame) -> dict[int, tuple[str, float]]:
 
 def key_traits(profile: pd.DataFrame, segment_id: int, catalogue: Catalogue) -> tuple[str, str]:
     """(descriptive name from the two strongest traits, the three strongest traits with their z-scores)."""
-    rows = profile[profile["segment_id"] == segment_id].assign(
+    rows = observed(profile)[lambda frame: frame["segment_id"] == segment_id].assign(
         strength=lambda frame: frame["centroid_z"].abs()
     )
     rows = rows.sort_values(["strength", "feature"], ascending=[False, True])

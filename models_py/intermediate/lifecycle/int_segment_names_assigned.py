@@ -37,7 +37,9 @@ def model(dbt, session):
         signatures=dbt.ref("persona_signatures").df(),
         labels=dbt.ref("int_feature_candidates_listed").project("feature, label, high_label, low_label").df(),
     )
-    profile = dbt.ref("int_segment_features_profiled").project("segment_id, feature, centroid_z").df()
+    profile = (
+        dbt.ref("int_segment_features_profiled").project("segment_id, feature, centroid_z, is_observed").df()
+    )
     names = name_segments(segment_ids, profile, catalogue, float(dbt.config.get("persona_min_z")), inherited)
     names.insert(0, "model_version", version)
     names["segment_id"] = names["segment_id"].astype("int64")

@@ -2,7 +2,9 @@
     standardized units (its mean standardized value: the z-score lift against all customers, whose mean is
     about 0), its mean of the winsorised values in the feature's own units (an absurd value cannot pull it
     further than the fence it was clipped to), its median and its raw mean (filled values, not clipped),
-    and how many of its customers' values were clipped, beside the same for all customers. Preprocessed with the parameters of the version in use
+    how many of its customers' values were clipped and what share of them had a value at all (observed, not
+    filled: a segment of customers absent from an input says nothing about that input's features), beside
+    the same for all customers. Preprocessed with the parameters of the version in use
     (int_feature_parameters_applied), so a profile describes what the model saw. All statistics come from
     one aggregate pass over the wide feature table (grouping sets: per segment and overall). -#}
 {%- set specs = candidate_feature_specs() %}
@@ -41,7 +43,8 @@ aggregated as (
         avg({{ winsorised_feature_value(spec) }}) as {{ spec.name }}__mean_value,
         median({{ filled_feature(spec) }}) as {{ spec.name }}__median_value,
         avg({{ filled_feature(spec) }}) as {{ spec.name }}__raw_mean_value,
-        sum(case when {{ is_clipped_feature(spec) }} then 1 else 0 end) as {{ spec.name }}__clipped_count{{ "," if not loop.last }}
+        sum(case when {{ is_clipped_feature(spec) }} then 1 else 0 end) as {{ spec.name }}__clipped_count,
+        avg(case when {{ is_filled_feature(spec) }} then 0.0 else 1.0 end) as {{ spec.name }}__observed_share{{ "," if not loop.last }}
         {%- endfor %}
 
     from features
@@ -75,6 +78,9 @@ final as (
         per_segment.{{ spec.name }}__median_value as median_value,
         per_segment.{{ spec.name }}__raw_mean_value as raw_mean_value,
         per_segment.{{ spec.name }}__clipped_count as clipped_count,
+        per_segment.{{ spec.name }}__observed_share as observed_share,
+        -- The one rule of what describes a segment: a feature that at least half its customers have.
+        per_segment.{{ spec.name }}__observed_share >= 0.5 as is_observed,
         overall.{{ spec.name }}__mean_value as overall_mean_value,
         overall.{{ spec.name }}__median_value as overall_median_value,
         overall.{{ spec.name }}__raw_mean_value as overall_raw_mean_value,

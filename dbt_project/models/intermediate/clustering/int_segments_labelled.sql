@@ -1,6 +1,7 @@
 {#- One row per segment of the model version in use: the name, description and action its version gave
     it (int_segment_names_assigned), with today's key traits - the three features with the largest absolute
-    lift, e.g. "High cart value (z +1.50)". What the marts show. -#}
+    lift among those most of the segment has a value for, e.g. "High cart value (z +1.50)". What the marts
+    show. -#}
 
 with names as (
 
@@ -42,6 +43,8 @@ traits as (
 
     from statistics
     left join labels on statistics.feature = labels.feature
+    -- A feature most of the segment has no value for is not a trait of it (absent from an input).
+    where statistics.is_observed
 
 ),
 
