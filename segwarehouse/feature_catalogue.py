@@ -38,7 +38,8 @@ REFERENCE_INTRO = """# Features
      `python -m segwarehouse feature-docs`; edit the catalogue, not this file. -->
 
 Every feature the warehouse computes, by input. **Kind**: a *behaviour* (count, amount or days) is
-log1p-transformed when skewed; a *ratio* never is. **Fill**: the value of a customer the input has no
+log1p-transformed when skewed; a *ratio* never is; a *flag* (1 or 0) says whether the input has the
+customer at all. **Fill**: the value of a customer the input has no
 value for: *zero* (no activity), *max* (as lapsed as the most lapsed customer) or *median*. **Needs**:
 optional columns or other inputs without which the feature is not computed. The labels name segments
 (high / low) and describe their traits. Which of them the model uses:
@@ -104,6 +105,8 @@ def _cell(text: str) -> str:
 
 
 def _requirement(requirement: str) -> str:
+    if requirement == "input:another":
+        return "another input"
     if requirement.startswith("input:"):
         return f"the {requirement.removeprefix('input:')} input"
     return f"column `{requirement}`"

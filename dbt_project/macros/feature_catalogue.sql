@@ -4,11 +4,13 @@
     and the generated feature documentation (docs/features.md, the README's feature list and the dbt docs
     blocks of dbt_project/models/docs/features.md: `python -m segwarehouse feature-docs` writes them).
 
-    Per feature: kind: behaviour (a count, amount or number of days: log1p when skewed) or ratio (a rate,
-    share or average of a ratio: never log-transformed). fill: the value of a customer the input has no value
+    Per feature: kind: behaviour (a count, amount or number of days: log1p when skewed), ratio (a rate,
+    share or average of a ratio: never log-transformed) or flag (1 or 0: whether the input has the
+    customer at all; never transformed). fill: the value of a customer the input has no value
     for (absent from the input, or undefined for the customer): zero (no activity), max (a "days since"
     feature: as long ago as the most lapsed customer) or median (a customer-table feature: unknown).
-    requires: optional columns (of the same input) or other inputs the feature cannot do without. label:
+    requires: optional columns (of the same input) or other inputs the feature cannot do without
+    ('input:<name>', or 'input:another': any other input, without which every customer has the input). label:
     the feature in words; high_label / low_label: a segment well above / below the mean, used in segment
     names and traits. definition: what the value is.
 
@@ -54,6 +56,10 @@
              'high_label': 'Discount-heavy spend', 'low_label': 'Full-price spend',
              'definition': 'Sum of discount_amount / monetary over valid purchase lines; NULL without '
                            'discount_amount.'},
+            {'name': 'has_purchased', 'kind': 'flag', 'fill': 'zero', 'requires': ['input:another'],
+             'label': 'has purchased', 'high_label': 'Buyers', 'low_label': 'Never bought',
+             'definition': '1 for a customer with a valid purchase line before as_of_date, 0 for one the invoice '
+                           'lines do not have (known from another input): absence, not an extreme value.'},
         ],
         'events': [
             {'name': 'event_count', 'kind': 'behaviour', 'fill': 'zero',
@@ -187,6 +193,10 @@
             {'name': 'avg_viewed_price', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['price'],
              'label': 'price of items viewed', 'high_label': 'Views pricey items', 'low_label': 'Views cheap items',
              'definition': 'Mean price over view events (0 without views).'},
+            {'name': 'has_browsed', 'kind': 'flag', 'fill': 'zero', 'requires': ['input:another'],
+             'label': 'has visited online', 'high_label': 'Online visitors', 'low_label': 'Never online',
+             'definition': '1 for a customer with an accepted event before as_of_date, 0 for one the events do '
+                           'not have (known from another input).'},
         ],
         'coupon_redemptions': [
             {'name': 'coupon_redemptions', 'kind': 'behaviour', 'fill': 'zero',

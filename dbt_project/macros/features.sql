@@ -78,7 +78,13 @@
             {%- for spec in catalogue[input_name] -%}
                 {%- set ns = namespace(available=true) -%}
                 {%- for requirement in spec.get('requires', []) -%}
-                    {%- if requirement.startswith('input:') -%}
+                    {%- if requirement == 'input:another' -%}
+                        {%- set others = namespace(present=false) -%}
+                        {%- for other in feature_input_order() if other != input_name and input_is_present(other) -%}
+                            {%- set others.present = true -%}
+                        {%- endfor -%}
+                        {%- if not others.present -%}{%- set ns.available = false -%}{%- endif -%}
+                    {%- elif requirement.startswith('input:') -%}
                         {%- if not input_is_present(requirement[6:]) -%}{%- set ns.available = false -%}{%- endif -%}
                     {%- elif not input_has_column(input_name, requirement, present_columns) -%}
                         {%- set ns.available = false -%}

@@ -44,7 +44,12 @@ aggregated as (
         median({{ filled_feature(spec) }}) as {{ spec.name }}__median_value,
         avg({{ filled_feature(spec) }}) as {{ spec.name }}__raw_mean_value,
         sum(case when {{ is_clipped_feature(spec) }} then 1 else 0 end) as {{ spec.name }}__clipped_count,
+        {#- A flag's filled 0 is its meaning (the input does not have the customer): always observed. #}
+        {%- if spec.kind == 'flag' %}
+        1.0 as {{ spec.name }}__observed_share{{ "," if not loop.last }}
+        {%- else %}
         avg(case when {{ is_filled_feature(spec) }} then 0.0 else 1.0 end) as {{ spec.name }}__observed_share{{ "," if not loop.last }}
+        {%- endif %}
         {%- endfor %}
 
     from features

@@ -250,6 +250,7 @@ final as (
         case when available_columns.has_price then event_statistics.cart_value end as cart_value,
         case when available_columns.has_price then event_statistics.avg_purchase_price end as avg_purchase_price,
         case when available_columns.has_price then event_statistics.avg_viewed_price end as avg_viewed_price,
+        1 as has_browsed,
         event_statistics.as_of_date,
         event_statistics.first_event_at,
         event_statistics.last_event_at

@@ -106,6 +106,7 @@ final as (
         coalesce(returns.returned_value, 0) / purchases.monetary as return_rate,
         purchases.distinct_products,
         purchases.discount_amount / purchases.monetary as discount_value_share,
+        1 as has_purchased,
         purchases.as_of_date,
         purchases.first_purchase_at,
         purchases.last_purchase_at
