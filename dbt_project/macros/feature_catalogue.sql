@@ -7,8 +7,10 @@
     Per feature: kind: behaviour (a count, amount or number of days: log1p when skewed), ratio (a rate,
     share or average of a ratio: never log-transformed) or flag (1 or 0: whether the input has the
     customer at all; never transformed). fill: the value of a customer the input has no value
-    for (absent from the input, or undefined for the customer): zero (no activity), max (a "days since"
-    feature: as long ago as the most lapsed customer) or median (a customer-table feature: unknown).
+    for (absent from the input, or undefined for the customer): zero (no activity: counts, amounts, rates)
+    or median (unknown: a number of days, or a customer-table feature). A customer the invoice lines do not
+    have has no recency: giving it the largest one would make it look lapsed, so it gets the median and its
+    zero orders say that it never bought (absence is information, not an extreme value).
     requires: optional columns (of the same input) or other inputs the feature cannot do without
     ('input:<name>', or 'input:another': any other input, without which every customer has the input). label:
     the feature in words; high_label / low_label: a segment well above / below the mean, used in segment
@@ -21,7 +23,7 @@
 {% macro feature_catalogue() %}
     {%- set catalogue = {
         'transactions': [
-            {'name': 'recency_days', 'kind': 'behaviour', 'fill': 'max',
+            {'name': 'recency_days', 'kind': 'behaviour', 'fill': 'median',
              'label': 'days since last purchase', 'high_label': 'Lapsed', 'low_label': 'Recent buyers',
              'definition': 'Days from the date of the customer\'s last valid purchase to as_of_date (>= 1 by '
                            'default).'},
@@ -35,7 +37,7 @@
             {'name': 'avg_order_value', 'kind': 'behaviour', 'fill': 'zero',
              'label': 'order value', 'high_label': 'High order value', 'low_label': 'Low order value',
              'definition': 'monetary / frequency, currency units per order.'},
-            {'name': 'tenure_days', 'kind': 'behaviour', 'fill': 'zero',
+            {'name': 'tenure_days', 'kind': 'behaviour', 'fill': 'median',
              'label': 'customer tenure', 'high_label': 'Long-standing', 'low_label': 'New',
              'definition': 'Days from the date of the customer\'s first valid purchase to as_of_date (>= '
                            'recency_days).'},
@@ -139,10 +141,10 @@
              'label': 'sessions per active day',
              'high_label': 'Several visits a day', 'low_label': 'One visit a day',
              'definition': 'session_count / active_days.'},
-            {'name': 'days_since_last_event', 'kind': 'behaviour', 'fill': 'max',
+            {'name': 'days_since_last_event', 'kind': 'behaviour', 'fill': 'median',
              'label': 'days since last visit', 'high_label': 'Lapsed visitors', 'low_label': 'Recent visitors',
              'definition': 'Days from the date of the last event to as_of_date (>= 0).'},
-            {'name': 'days_since_first_event', 'kind': 'behaviour', 'fill': 'zero',
+            {'name': 'days_since_first_event', 'kind': 'behaviour', 'fill': 'median',
              'label': 'days since first visit', 'high_label': 'Long-time visitors', 'low_label': 'New visitors',
              'definition': 'Days from the date of the first event to as_of_date.'},
             {'name': 'avg_days_between_sessions', 'kind': 'behaviour', 'fill': 'zero',
@@ -202,7 +204,7 @@
             {'name': 'coupon_redemptions', 'kind': 'behaviour', 'fill': 'zero',
              'label': 'coupon redemptions', 'high_label': 'Many coupons', 'low_label': 'Few coupons',
              'definition': 'Accepted redemptions before the as-of date.'},
-            {'name': 'days_since_last_redemption', 'kind': 'behaviour', 'fill': 'max',
+            {'name': 'days_since_last_redemption', 'kind': 'behaviour', 'fill': 'median',
              'label': 'days since last coupon', 'high_label': 'Coupon lapsed', 'low_label': 'Recent coupon use',
              'definition': 'Days from the date of the last redemption to as_of_date.'},
             {'name': 'distinct_coupons', 'kind': 'behaviour', 'fill': 'zero', 'requires': ['coupon_id'],

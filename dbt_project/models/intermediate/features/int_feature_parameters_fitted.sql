@@ -35,7 +35,6 @@ observed as (
 
     select
         {%- for spec in base_specs %}
-        max({{ spec.name }}) as {{ spec.name }}__observed_max,
         {%- if spec.fill == 'median' %}
         median({{ spec.name }}) as {{ spec.name }}__observed_median,
         {%- endif %}
@@ -50,9 +49,7 @@ fills as (
 
     select
         {%- for spec in base_specs %}
-        {%- if spec.fill == 'max' %}
-        coalesce(observed.{{ spec.name }}__observed_max, 0) as {{ spec.name }}__fill_value,
-        {%- elif spec.fill == 'median' %}
+        {%- if spec.fill == 'median' %}
         coalesce(observed.{{ spec.name }}__observed_median, 0) as {{ spec.name }}__fill_value,
         {%- else %}
         cast(0 as double) as {{ spec.name }}__fill_value,
