@@ -15,7 +15,8 @@ def test_every_entry_is_complete_and_unique():
     for feature in features:
         assert feature.label and feature.high_label and feature.low_label and feature.definition, feature
         if feature.input_name != "customers":
-            assert feature.kind in {"behaviour", "ratio", "flag"} and feature.fill in {"zero", "median"}, feature
+            assert feature.kind in {"behaviour", "ratio", "flag"}, feature
+            assert feature.fill in {"zero", "median"}, feature
 
 
 def test_generated_documentation_is_current():
