@@ -83,6 +83,25 @@ def test_marts_have_no_missing_or_non_finite_numbers(demo_warehouse_factory):
         assert (numeric.abs() < float("inf")).all().all(), mart
 
 
+def test_published_tables_have_only_plain_columns(demo_warehouse_factory):
+    """BI tools read the published file: no JSON, list, struct or map column anywhere in it."""
+    warehouse, _ = demo_warehouse_factory(3)
+    columns = warehouse.query("select table_name, column_name, data_type from information_schema.columns")
+    assert len(columns) > 100
+    nested = columns[columns["data_type"].str.contains(r"JSON|\[\]|STRUCT|MAP|UNION", regex=True)]
+    assert nested.empty, nested.to_dict("records")
+
+
+def test_customers_far_from_every_segment_are_flagged(demo_warehouse_factory):
+    warehouse, _ = demo_warehouse_factory(3)
+    segments = warehouse.query("select distance_to_centroid, is_far_from_segments from customer_segments")
+    far = warehouse.query("select far_distance from segment_models where is_current_version").item()
+    expected = segments["distance_to_centroid"] > far
+    assert (segments["is_far_from_segments"] == expected).mean() > 0.999
+    # The threshold is the distance 99% of the training customers were within; training saw everyone.
+    assert segments["is_far_from_segments"].mean() == pytest.approx(0.01, abs=0.005)
+
+
 def test_crm_export_writes_csv_and_parquet(demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
     manifest = warehouse.query("select * from crm_exports")
