@@ -35,6 +35,7 @@ def settings_from_checked(relation: Any) -> SelectionSettings:
         forced_algorithm=row["algorithm"],
         min_segment_share=float(row["min_segment_share"]),
         stability_floor=float(row["stability_floor"]),
+        silhouette_tolerance=float(row["silhouette_tolerance"]),
         stability_resamples=int(row["stability_resamples"]),
         max_noise_share=float(row["max_noise_share"]),
         minimum_customers=int(row["minimum_customers"]),
@@ -84,6 +85,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     settings = result.settings
     frame["features_used"] = ", ".join(features)
     frame["random_seed"] = settings.random_seed
+    frame["silhouette_tolerance"] = settings.silhouette_tolerance
     frame["stability_floor"] = settings.stability_floor
     frame["min_segment_share"] = settings.min_segment_share
     frame["max_noise_share"] = settings.max_noise_share
@@ -106,6 +108,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
         "is_selected",
         "features_used",
         "random_seed",
+        "silhouette_tolerance",
         "stability_floor",
         "min_segment_share",
         "max_noise_share",

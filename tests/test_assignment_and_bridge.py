@@ -47,6 +47,7 @@ def checked_row(**changes) -> duckdb.DuckDBPyRelation:
         "k_max": "6",
         "min_segment_share": "0.05::double",
         "stability_floor": "0.8::double",
+        "silhouette_tolerance": "0.1::double",
         "stability_resamples": "3",
         "max_noise_share": "0.1::double",
         "minimum_customers": "60",

@@ -125,25 +125,22 @@ def candidate_rows(rows):
     )
 
 
-def test_rule_takes_the_largest_k_with_an_eligible_candidate():
+def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
     frame = candidate_rows(
         [
             ("kmeans", 2, 0.40, 100, 1.0, 0.99, 0.40),
-            ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),  # the best silhouette: a merge, reproducible
-            ("kmeans", 4, 0.46, 110, 0.9, 0.97, 0.10),  # the largest reproducible k: chosen
-            ("kmeans", 5, 0.44, 100, 0.9, 0.60, 0.10),  # a split that refits do not repeat
-            ("kmeans", 6, 0.45, 100, 0.9, 0.97, 0.01),  # a segment too small
-            ("kmeans", 7, 0.30, 90, 1.2, 0.80, 0.05),  # not reproducible either
+            ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),
+            ("kmeans", 4, 0.46, 110, 0.9, 0.95, 0.10),  # within 15% of 0.50: chosen
+            ("kmeans", 5, 0.44, 100, 0.9, 0.60, 0.10),  # unstable
+            ("kmeans", 6, 0.45, 100, 0.9, 0.95, 0.01),  # a segment too small
+            ("kmeans", 7, 0.30, 90, 1.2, 0.95, 0.05),  # too far below the best silhouette
         ]
     )
     ruled = apply_selection_rule(frame, SelectionSettings()).set_index("k")
     assert ruled["is_selected"].idxmax() == 4
-    assert ruled.loc[5, "ineligible_reason"] == "prediction strength below 0.95"
+    assert ruled.loc[5, "ineligible_reason"] == "prediction strength below 0.90"
     assert ruled.loc[6, "ineligible_reason"] == "a segment holds less than 2% of customers"
-    assert ruled["is_eligible"].tolist() == [True, True, True, False, False, False]
-    # A lower floor admits k = 7, the largest k then.
-    loose = apply_selection_rule(frame, SelectionSettings(stability_floor=0.75)).set_index("k")
-    assert loose["is_selected"].idxmax() == 7
+    assert ruled["is_eligible"].tolist() == [True, True, True, False, False, True]
 
 
 def test_density_method_is_eligible_only_inside_the_k_range_and_under_the_noise_cap():
@@ -163,12 +160,11 @@ def test_density_method_is_eligible_only_inside_the_k_range_and_under_the_noise_
     assert loose.loc[loose["is_selected"], ["algorithm", "k"]].values.tolist() == [["hdbscan", 4]]
 
 
-def test_rule_representative_is_the_consensus_best_eligible_candidate_at_the_chosen_k():
+def test_rule_representative_is_the_consensus_best_at_each_k():
     frame = candidate_rows(
         [
             ("kmeans", 3, 0.50, 100, 0.9, 0.99, 0.2),
             ("ward", 3, 0.49, 130, 0.7, 0.99, 0.2),  # wins CH and DB: consensus best
-            ("gmm", 3, 0.52, 140, 0.6, 0.90, 0.2),  # best on every criterion, but not reproducible
         ]
     )
     ruled = apply_selection_rule(frame, SelectionSettings())
@@ -276,4 +272,4 @@ def test_on_five_segments_with_a_flat_silhouette_past_five_the_rule_stops_at_fiv
     beyond = result.candidates[
         (result.candidates["k"] > 5) & result.candidates["prediction_strength"].notna()
     ]
-    assert len(beyond) and (beyond["prediction_strength"] < SelectionSettings().stability_floor).all()
+    assert len(beyond) and (beyond["prediction_strength"] < 0.9).all()

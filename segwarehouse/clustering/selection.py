@@ -3,23 +3,22 @@
 The rule (docs/how-it-works.md; recorded per candidate in `model_selection`):
 
 1. A candidate is *eligible* when every segment holds at least `min_segment_share` of the customers, its
-   k is within `k_min..k_max`, for the density method (which finds its own k and leaves some customers as
-   noise) at most `max_noise_share` of the customers are noise (they are scored to the nearest segment),
-   and its prediction strength (segwarehouse.clustering.stability: for its worst cluster, the share of
-   the cluster's pairs of customers that refits on random half-samples keep together) is at least
-   `stability_floor`.
-2. The chosen k is the *largest* k with an eligible candidate (Tibshirani and Walther 2005).
-3. At that k, the chosen candidate is the eligible one with the best consensus rank over silhouette,
+   prediction strength (segwarehouse.clustering.stability: the share of each cluster's pairs of customers
+   that refits on random halves keep together, for its worst cluster) is at least `stability_floor`, its
+   k is within `k_min..k_max` and, for the density method (which finds its own k and leaves some customers
+   as noise), at most `max_noise_share` of the customers are noise (they are scored to the nearest
+   segment).
+2. For each k, the representative is the eligible candidate with the best consensus rank over silhouette,
    Calinski-Harabasz and Davies-Bouldin (ties: higher prediction strength).
+3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
+   (relative) of the best representative's silhouette.
 
-Why the largest reproducible k: merging two real groups is reproducible (every refit merges them), so a
-criterion of separation such as the silhouette, which rewards merging overlapping groups, stops at k - 1
-on skewed, overlapping personas. Splitting a real group is arbitrary, so refits on other half-samples
-split it elsewhere and the split cluster's pairs fall apart: the prediction strength drops past the true k.
-The largest k that is still reproducible is therefore the true one from both sides. The refits see a
-fixed number of rows (`stability_sample_size`), so that the criterion means the same at 20,000 and at
-10 million customers: with ever larger samples, k-means would split an elongated group the same way
-every time.
+Why not the best silhouette: silhouette (and CH, DB) rewards merging two overlapping groups, so on skewed,
+overlapping personas it picks k - 1. Why the prediction strength: the largest k that is still within the
+tolerance is often one that splits a true group in two, and such a split is arbitrary, so refits on other
+halves of the data split it differently and the worst cluster's pairs fall apart (Tibshirani and Walther
+2005 choose the largest k whose prediction strength is at least 0.8-0.9; the floor here is 0.9). Merges
+are reproducible and splits are not: together the two criteria stop at the true k from both sides.
 Forcing `k` and/or `algorithm` restricts the candidates that the rule may choose among.
 """
 
@@ -53,7 +52,8 @@ class SelectionSettings:
     forced_k: int | None = None
     forced_algorithm: str | None = None
     min_segment_share: float = 0.02
-    stability_floor: float = 0.95
+    stability_floor: float = 0.90
+    silhouette_tolerance: float = 0.15
     stability_resamples: int = 5
     # The density method's noise customers (assigned to the nearest segment when scoring) may be at most
     # this share of the customers for the candidate to be eligible.
@@ -62,9 +62,8 @@ class SelectionSettings:
     # minimum_customers, the one definition of the rule, via int_clustering_inputs_checked); None: only
     # what fitting needs, more customers than the largest k tried.
     minimum_customers: int | None = None
-    # Rows each prediction-strength refit sees (a random subset of the algorithm's sample, at most half of
-    # it): half of the smallest fitting sample, the same for every algorithm and every number of customers.
-    stability_sample_size: int = 2_500
+    # Each refit sees half of the algorithm's sample, as in Tibshirani and Walther's prediction strength.
+    stability_fraction: float = 0.5
     # Sample sizes: the fitting sample for k-means, the Gaussian mixture's (its EM iterations are costly),
     # the O(n^2) methods' sample, and the probe sample on which silhouette and stability are measured.
     # Selection never sees more rows than these, whatever the number of customers, so its cost is
@@ -146,9 +145,7 @@ def draw_samples(n_rows: int, settings: SelectionSettings) -> Samples:
         "hdbscan": quadratic_rows,
     }
     resamples = {
-        algorithm: resample_rows(
-            len(rows), settings.stability_resamples, min(settings.stability_sample_size, len(rows) // 2), rng
-        )
+        algorithm: resample_rows(len(rows), settings.stability_resamples, settings.stability_fraction, rng)
         for algorithm, rows in per_algorithm.items()
     }
     return Samples(
@@ -338,6 +335,7 @@ def apply_selection_rule(
         axis=1,
     )
     frame["consensus_rank"] = ranks.mean(axis=1)
+    silhouettes = rounded["silhouette"]
 
     def is_stable(position: int) -> bool:
         return stability(position) >= settings.stability_floor
@@ -357,13 +355,29 @@ def apply_selection_rule(
             representatives[k] = chosen
         return representatives[k]
 
-    # The largest k with an eligible candidate: visit k downwards; the first representative found wins.
-    chosen_position = None
-    for k in sorted(frame.loc[passes_cheap_gates, "k"].unique(), reverse=True):
-        chosen_position = representative(k)
-        if chosen_position is not None:
+    ks = sorted(frame.loc[passes_cheap_gates, "k"].unique())
+    # The best representative silhouette: visit k by the best silhouette it could have, stop when no k
+    # left can beat the best found.
+    ceiling = {k: silhouettes[passes_cheap_gates & (frame["k"] == k)].max() for k in ks}
+    best_silhouette = None
+    for k in sorted(ks, key=lambda k: -ceiling[k]):
+        if best_silhouette is not None and ceiling[k] <= best_silhouette:
             break
-    if chosen_position is None:
+        position = representative(k)
+        if position is not None and (best_silhouette is None or silhouettes[position] > best_silhouette):
+            best_silhouette = silhouettes[position]
+
+    chosen_position = None
+    if best_silhouette is not None:
+        threshold = best_silhouette * (1.0 - settings.silhouette_tolerance)
+        for k in sorted(ks, reverse=True):
+            if ceiling[k] < threshold:
+                continue
+            position = representative(k)
+            if position is not None and silhouettes[position] >= threshold:
+                chosen_position = position
+                break
+    else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
         pool = frame[~failed & ~outside_k_range & ~too_noisy]
         if pool.empty:
@@ -395,5 +409,6 @@ def apply_selection_rule(
             frame.loc[position, "is_k_representative"] = True
     frame["is_selected"] = False
     frame.loc[chosen_position, "is_selected"] = True
-    frame.loc[chosen_position, "is_k_representative"] = True
+    if best_silhouette is None:
+        frame.loc[chosen_position, "is_k_representative"] = True
     return frame

@@ -1,7 +1,7 @@
 """Prediction strength: whether each of a candidate's clusters is reproduced when the data is resampled.
 
 Tibshirani and Walther (2005, "Cluster validation by prediction strength", JCGS 14(3)): fit the candidate
-again on a random half-sample; for each cluster of the candidate, the share of its pairs of customers that the
+again on half of the data; for each cluster of the candidate, the share of its pairs of customers that the
 refit also puts together. A real cluster keeps its pairs together whatever half the refit saw; a cluster
 that splits one true group arbitrarily does not. The candidate's prediction strength is that share for its
 worst cluster, averaged over the refits: a partition is only as reproducible as its least reproducible
@@ -16,10 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def resample_rows(n_rows: int, resamples: int, size: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """Row subsets of `size` rows of `n_rows` (without replacement), drawn once and shared by every
+def resample_rows(n_rows: int, resamples: int, fraction: float, rng: np.random.Generator) -> list[np.ndarray]:
+    """Row subsets (a `fraction` of `n_rows`, without replacement), drawn once and shared by every
     candidate so that candidates are compared on the same resamples."""
-    size = min(n_rows, max(2, size))
+    size = max(2, int(fraction * n_rows))
     return [np.sort(rng.choice(n_rows, size=size, replace=False)) for _ in range(resamples)]
 
 

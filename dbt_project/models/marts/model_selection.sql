@@ -27,6 +27,7 @@ final as (
         cast(noise_share as double) as noise_share,
         cast(consensus_rank as double) as consensus_rank,
         cast(random_seed as bigint) as random_seed,
+        cast(silhouette_tolerance as double) as silhouette_tolerance,
         cast(stability_floor as double) as stability_floor,
         cast(min_segment_share as double) as min_segment_share,
         cast(max_noise_share as double) as max_noise_share,

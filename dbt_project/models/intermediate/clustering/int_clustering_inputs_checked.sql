@@ -49,6 +49,7 @@ final as (
         cast({{ settings.k_max }} as integer) as k_max,
         cast({{ settings.min_segment_share }} as double) as min_segment_share,
         cast({{ settings.stability_floor }} as double) as stability_floor,
+        cast({{ settings.silhouette_tolerance }} as double) as silhouette_tolerance,
         cast({{ settings.stability_resamples }} as integer) as stability_resamples,
         cast({{ settings.max_noise_share }} as double) as max_noise_share,
         -- Which build checked them: a training run must use this build's settings (see
