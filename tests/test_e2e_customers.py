@@ -95,7 +95,9 @@ def test_published_tables_have_only_plain_columns(demo_warehouse_factory):
 def test_customers_far_from_every_segment_are_flagged(demo_warehouse_factory):
     warehouse, _ = demo_warehouse_factory(3)
     segments = warehouse.query("select distance_to_centroid, is_far_from_segments from customer_segments")
-    far = warehouse.query("select far_distance from segment_models where is_current_version").item()
+    far = warehouse.query("select far_distance from segment_models where is_current_version")[
+        "far_distance"
+    ].item()
     expected = segments["distance_to_centroid"] > far
     assert (segments["is_far_from_segments"] == expected).mean() > 0.999
     # The threshold is the distance 99% of the training customers were within; training saw everyone.
