@@ -1,7 +1,7 @@
 """The feature catalogue read from Python, and the feature documentation generated from it.
 
-The catalogue is the dbt macro `feature_catalogue` (dbt_project/macros/feature_catalogue.sql): the one
-definition of every feature. dbt reads it when compiling; this module renders the same macro with Jinja to
+The catalogue is YAML inside the dbt macro `feature_catalogue` (dbt_project/macros/feature_catalogue.sql):
+the one definition of every feature. dbt reads it when compiling; this module renders the same macro to
 name segments in tests and to write the documentation derived from it: docs/features.md, the dbt docs
 blocks (dbt_project/models/_feature_docs.md, one `feature_<name>` block per feature) and the README's
 feature list (between the `features:start` / `features:end` markers). `python -m segwarehouse feature-docs`
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 MACRO = REPO / "dbt_project" / "macros" / "feature_catalogue.sql"
@@ -59,7 +60,8 @@ def load_catalogue(macro: Path = MACRO) -> dict[str, list[dict]]:
         return ""
 
     environment = jinja2.Environment(extensions=["jinja2.ext.do"], undefined=jinja2.StrictUndefined)
-    environment.from_string(macro.read_text() + "{{ feature_catalogue() }}").render(**{"return": give_back})
+    template = environment.from_string(macro.read_text() + "{{ feature_catalogue() }}")
+    template.render(**{"return": give_back, "fromyaml": yaml.safe_load})
     return returned["catalogue"]
 
 
