@@ -28,7 +28,7 @@ def test_check_names_a_stale_file_and_writing_fixes_it(tmp_path, monkeypatch, ca
     macro = tmp_path / "feature_catalogue.sql"
     macro.write_text(
         feature_catalogue.MACRO.read_text().replace(
-            "'definition': 'Accepted events.'", "'definition': 'Accepted events, counted.'"
+            "definition: Accepted events.\n", "definition: Accepted events, counted.\n"
         )
     )
     generated = {
