@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -72,7 +73,7 @@ def build_and_measure(
 ) -> QualityRow:
     variables, truth_path = write_data(data_set, data_dir, size, seed)
     workdir = work_dir / data_set.name
-    subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     database = workdir / "segments.duckdb"
     env = {**os.environ, "SEGMENTS_DB": str(database), "DBT_LOG_PATH": str(workdir / "logs")}
