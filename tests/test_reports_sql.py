@@ -4,7 +4,9 @@ reading of drift."""
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
 
@@ -217,3 +220,29 @@ def test_the_drift_assessment_follows_the_numbers():
     )
     assert retrained.level == "watch" and "Spenders (0.80)" in retrained.actions[0]
     assert any("30 customers" in text and "trained version 2" in text for text in retrained.observations)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def report_code() -> str:
+    """The code the reports run: the notebooks' code cells and the reportlib package."""
+    code = []
+    for notebook in sorted((REPO / "reports").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        code += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    code += [module.read_text() for module in sorted((REPO / "reports" / "reportlib").glob("*.py"))]
+    return "\n".join(code)
+
+
+def test_the_reports_exposure_lists_exactly_the_marts_the_reports_read():
+    marts = {model.stem for model in (REPO / "dbt_project" / "models" / "marts").rglob("*.sql")}
+    code = report_code()
+    read = {mart for mart in marts if re.search(rf"\b{mart}\b", code)}
+    exposures = yaml.safe_load((REPO / "dbt_project" / "models" / "marts" / "_exposures.yml").read_text())
+    (reports,) = [
+        exposure for exposure in exposures["exposures"] if exposure["name"] == "segmentation_reports"
+    ]
+    listed = {re.fullmatch(r"ref\('(\w+)'\)", dependency).group(1) for dependency in reports["depends_on"]}
+    assert {"customer_segments", "segment_runs"} <= read
+    assert sorted(read) == sorted(listed)
