@@ -497,17 +497,21 @@ SHOP_FILES = {
     "customers": "customers.csv",
 }
 
+# The column names of the UCI Online Retail file (canonical name -> file column), which the generated
+# invoice lines use too.
+ONLINE_RETAIL_COLUMNS: dict[str, str] = {
+    "customer_id": "CustomerID",
+    "order_id": "InvoiceNo",
+    "order_ts": "InvoiceDate",
+    "quantity": "Quantity",
+    "unit_price": "UnitPrice",
+    "product_id": "StockCode",
+    "country": "Country",
+}
+
 # The dbt column maps of the generated files (canonical name -> file column).
 SHOP_COLUMN_MAPS: dict[str, dict[str, str]] = {
-    "transactions": {
-        "customer_id": "CustomerID",
-        "order_id": "InvoiceNo",
-        "order_ts": "InvoiceDate",
-        "quantity": "Quantity",
-        "unit_price": "UnitPrice",
-        "product_id": "StockCode",
-        "country": "Country",
-    },
+    "transactions": ONLINE_RETAIL_COLUMNS,
     "events": {
         "customer_id": "user_id",
         "event_ts": "event_time",

@@ -12,20 +12,11 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from segwarehouse import feature_catalogue
-from segwarehouse.demo_transactions import shop_dbt_vars, write_shop
+from segwarehouse.demo_transactions import ONLINE_RETAIL_COLUMNS, shop_dbt_vars, write_shop
 from tests.conftest import ONLINE_RETAIL, Warehouse, build_warehouse
 
 pytestmark = pytest.mark.e2e
 
-ONLINE_RETAIL_COLUMNS = {
-    "customer_id": "CustomerID",
-    "order_id": "InvoiceNo",
-    "order_ts": "InvoiceDate",
-    "quantity": "Quantity",
-    "unit_price": "UnitPrice",
-    "product_id": "StockCode",
-    "country": "Country",
-}
 
 # Builds whose tests do not check the chosen k search fewer candidates.
 QUICK_SELECTION = {"k_max": 6, "stability_resamples": 3}

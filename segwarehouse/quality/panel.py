@@ -19,8 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from segwarehouse.demo_data import write_demo_customers
-from segwarehouse.demo_transactions import SHOP_FILES, SHOP_INPUTS, shop_dbt_vars, write_csv
+from segwarehouse.demo_transactions import (
+    ONLINE_RETAIL_COLUMNS,
+    SHOP_FILES,
+    SHOP_INPUTS,
+    shop_dbt_vars,
+    write_csv,
+)
 from segwarehouse.demo_transactions import write_shop as write_shop_files
 from segwarehouse.quality.generators import (
     segmented_customer_table,
@@ -30,15 +38,6 @@ from segwarehouse.quality.generators import (
 
 REPO = Path(__file__).resolve().parents[2]
 ONLINE_RETAIL = REPO.parent / "shared" / "data" / "online_retail.csv.gz"
-ONLINE_RETAIL_COLUMNS = {
-    "customer_id": "CustomerID",
-    "order_id": "InvoiceNo",
-    "order_ts": "InvoiceDate",
-    "quantity": "Quantity",
-    "unit_price": "UnitPrice",
-    "product_id": "StockCode",
-    "country": "Country",
-}
 
 Writer = Callable[[Path, int, int], tuple[dict, Path | None]]
 
@@ -55,26 +54,30 @@ class DataSet:
     size_factor: float = 1.0
 
 
+def _customer_table_files(directory: Path, table: pd.DataFrame, truth: pd.DataFrame) -> tuple[dict, Path]:
+    """Write a generated customer table and its truth; the vars that make every column a feature."""
+    table.to_csv(directory / "customers.csv", index=False)
+    truth.to_csv(directory / "truth.csv", index=False)
+    features = [column for column in table.columns if column != "customer_id"]
+    variables = {
+        "customers_path": str(directory / "customers.csv"),
+        "customer_features": features,
+        "derived_ratios": {},
+    }
+    return variables, directory / "truth.csv"
+
+
 def _table_writer(k: int, overlap: str, imbalance: float = 1.0, skew: float = 1.0, noise: int = 0) -> Writer:
     def write(directory: Path, n_customers: int, seed: int) -> tuple[dict, Path]:
         table, truth = segmented_customer_table(n_customers, k, seed, overlap, imbalance, skew, noise)
-        table.to_csv(directory / "customers.csv", index=False)
-        truth.to_csv(directory / "truth.csv", index=False)
-        features = [column for column in table.columns if column != "customer_id"]
-        return {"customers_path": str(directory / "customers.csv"), "customer_features": features,
-                "derived_ratios": {}}, directory / "truth.csv"  # fmt: skip
+        return _customer_table_files(directory, table, truth)
 
     return write
 
 
 def _sklearn_writer(k: int, family: str) -> Writer:
     def write(directory: Path, n_customers: int, seed: int) -> tuple[dict, Path]:
-        table, truth = sklearn_customer_table(n_customers, k, seed, family)
-        table.to_csv(directory / "customers.csv", index=False)
-        truth.to_csv(directory / "truth.csv", index=False)
-        features = [column for column in table.columns if column != "customer_id"]
-        return {"customers_path": str(directory / "customers.csv"), "customer_features": features,
-                "derived_ratios": {}}, directory / "truth.csv"  # fmt: skip
+        return _customer_table_files(directory, *sklearn_customer_table(n_customers, k, seed, family))
 
     return write
 
