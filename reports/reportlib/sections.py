@@ -181,49 +181,20 @@ def persona_cards(
 
 
 def input_counts(wh: Warehouse) -> pd.DataFrame:
-    """Per input: rows read, accepted and rejected (from input_quality when the warehouse has it, else from
-    the staging tables, one row per raw row, and rejected_rows)."""
-    from reportlib.warehouse import literal
-
-    if wh.has_table("input_quality"):
-        counts = wh.sql(
-            """
-            select
-                input_name,
-                sum(row_count) as rows_read,
-                coalesce(sum(row_count) filter (where is_accepted), 0) as rows_accepted,
-                coalesce(sum(row_count) filter (where not is_accepted), 0) as rows_rejected
-            from input_quality
-            group by all
-            having sum(row_count) > 0
-            order by rows_read desc
-            """
-        )
-    else:
-        staging = [t for t in wh.tables("staging") if t.startswith("stg_")]
-        read = (
-            " union all ".join(
-                f"select {literal(t.removeprefix('stg_'))} as input_name, count(*) as rows_read "
-                f"from staging.{quote(t)}"
-                for t in staging
-            )
-            or "select null::varchar as input_name, 0::bigint as rows_read where false"
-        )
-        counts = wh.sql(
-            f"""
-            with read as ({read}),
-            rejected as (select input_name, count(*) as rows_rejected from rejected_rows group by all)
-            select
-                read.input_name,
-                read.rows_read,
-                read.rows_read - coalesce(rejected.rows_rejected, 0) as rows_accepted,
-                coalesce(rejected.rows_rejected, 0) as rows_rejected
-            from read
-            left join rejected on read.input_name = rejected.input_name
-            where read.rows_read > 0
-            order by read.rows_read desc
-            """
-        )
+    """Per input: rows read, accepted and rejected (the mart input_quality)."""
+    counts = wh.sql(
+        """
+        select
+            input_name,
+            sum(row_count) as rows_read,
+            coalesce(sum(row_count) filter (where is_accepted), 0) as rows_accepted,
+            coalesce(sum(row_count) filter (where not is_accepted), 0) as rows_rejected
+        from input_quality
+        group by all
+        having sum(row_count) > 0
+        order by rows_read desc
+        """
+    )
     counts["rejected_share"] = counts["rows_rejected"] / counts["rows_read"]
     return counts
 
