@@ -40,11 +40,10 @@ REFERENCE_INTRO = """# Features
 
 Every feature the warehouse computes, by input. **Kind**: a *behaviour* (count, amount or days) is
 log1p-transformed when skewed; a *ratio* never is; a *flag* (1 or 0) says whether the input has the
-customer at all. **Fill**: the value of a customer the input has no
-value for: *zero* (no activity) or *median* (unknown: a number of days is not made extreme; the input's
-counts, zero, say the customer is absent). **Needs**:
-optional columns or other inputs without which the feature is not computed. The labels name segments
-(high / low) and describe their traits. Which of them the model uses:
+customer at all. **Fill**: the value of a customer the input has no value for: *zero* (no activity) or
+*median* (unknown: a number of days is not made extreme; the input's counts, zero, say the customer is
+absent). **Needs**: optional columns or other inputs without which the feature is not computed. The
+labels name segments (high / low) and describe their traits. Which of them the model uses:
 [inputs.md](inputs.md#which-features-the-model-sees)."""
 CUSTOMER_TABLE_NOTE = """Any numeric column named in var `customer_features` is a behaviour and any var
 `derived_ratios` entry a ratio, both filled with the median; a column without an entry here is labelled by
