@@ -1,8 +1,9 @@
-{#- The feature catalogue, in YAML: the one definition of every feature the warehouse knows. It drives the per-input
-    feature models (which features each input yields, in this order), the candidate features (macro
-    candidate_feature_specs), the mart feature_catalogue (labels and definitions the names and reports read)
-    and the generated feature documentation (docs/features.md, the README's feature list and the dbt docs
-    blocks of dbt_project/models/docs/features.md: `python -m segwarehouse feature-docs` writes them).
+{#- The feature catalogue, in YAML: the one definition of every feature the warehouse knows. It drives the
+    per-input feature models (which features each input yields, in this order), the candidate features
+    (macro candidate_feature_specs) with their labels and definitions (int_feature_candidates_listed, which
+    segment names, traits, feature_summary and the reports read), and the generated feature documentation
+    (docs/features.md, the README's feature list and the dbt docs blocks in
+    dbt_project/models/_feature_docs.md: `python -m segwarehouse feature-docs` writes them).
 
     Per feature: kind: behaviour (a count, amount or number of days: log1p when skewed), ratio (a rate,
     share or average of a ratio: never log-transformed) or flag (1 or 0: whether the input has the
@@ -12,8 +13,8 @@
     have has no recency: giving it the largest one would make it look lapsed, so it gets the median and its
     zero orders say that it never bought (absence is information, not an extreme value).
     requires: optional columns (of the same input) or other inputs the feature cannot do without
-    ('input:<name>', or 'input:another': any other input, without which every customer has the input). label:
-    the feature in words; high_label / low_label: a segment well above / below the mean, used in segment
+    ('input:<name>', or 'input:another': any other input, without which every customer has the input).
+    label: the feature in words; high_label / low_label: a segment well above / below the mean, used in segment
     names and traits. definition: what the value is.
 
     The customer table's features are whatever var customer_features names (and var derived_ratios): a
