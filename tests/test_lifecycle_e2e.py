@@ -201,6 +201,12 @@ def test_drift_warns_on_a_shifted_input_and_not_before(lifecycle):
     assert drift.loc["avg_cart_value", "is_drifted"] and drift.loc["avg_cart_value", "psi"] > 0.25
     assert drift.drop(index="avg_cart_value")["psi"].max() < 0.1
     assert steps["appended"]["feature_drift"]["psi"].max() < 0.1
+    # The reading beside the index: large is drifted (beyond the threshold), below 0.1 stable.
+    assert drift.loc["avg_cart_value", "psi_reading"] == "large"
+    assert set(drift.drop(index="avg_cart_value")["psi_reading"]) == {"stable"}
+    for step in steps.values():
+        readings = step["feature_drift"]
+        assert ((readings["psi_reading"] == "large") == readings["is_drifted"]).all()
 
 
 def test_a_retrain_on_changed_data_matches_ids_and_history_records_every_period(lifecycle):

@@ -135,3 +135,20 @@
         ~ " and segment_id is null and model_version = (select max(model_version) from " ~ trained ~ ")") -%}
     {{ return(rows.columns[0].values()[0] if rows.rows | length else none) }}
 {% endmacro %}
+
+{#- --- Reading drift --------------------------------------------------------------------------------- -#}
+
+{#- The usual reading of a population stability index, defined once: below 0.1 stable, from 0.1 up to the
+    drift threshold (var drift_psi_threshold) a moderate shift, beyond the threshold a large one (the
+    feature has drifted). NULL for a NULL index. -#}
+{% macro psi_stable_threshold() %}
+    {{- return('0.1') -}}
+{% endmacro %}
+
+{% macro psi_reading(psi) -%}
+    case
+        when {{ psi }} > {{ number_var('drift_psi_threshold') }} then 'large'
+        when {{ psi }} >= {{ psi_stable_threshold() }} then 'moderate'
+        when {{ psi }} is not null then 'stable'
+    end
+{%- endmacro %}

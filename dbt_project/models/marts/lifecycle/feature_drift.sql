@@ -2,8 +2,8 @@
     customers against the training customers, over the training deciles of the feature on the frozen
     standardized scale (int_segment_models_trained: bin edges and training shares). PSI = sum over bins of
     (share now - share at training) x ln(share now / share at training), shares floored at 1e-4 so that an
-    empty bin does not make it infinite. Reading: below 0.1 stable, 0.1 to 0.25 a moderate shift, above
-    0.25 a large one. One aggregate pass counts every feature's bins. Values are compared with the edges
+    empty bin does not make it infinite. Reading (macro psi_reading): below 0.1 stable, from 0.1 up to
+    var drift_psi_threshold (0.25) a moderate shift, beyond it a large one (is_drifted). One aggregate pass counts every feature's bins. Values are compared with the edges
     in single precision, the precision training read them in, so that a value on an edge falls in the
     same bin as at training. -#}
 {%- set features = frozen_model_features() -%}
@@ -113,21 +113,35 @@ compared as (
 
 ),
 
-final as (
+measured as (
 
     select
-        cast(max(model_version) as integer) as model_version,
+        max(model_version) as model_version,
         feature,
         sum((share_now - share_at_training) * ln(share_now / share_at_training)) as psi,
-        cast(count(*) as bigint) as bins,
+        count(*) as bins,
         max(share_change) as largest_bin_share_change,
-        cast(max(customers_scored) as bigint) as customers_scored,
-        cast({{ number_var('drift_psi_threshold') }} as double) as psi_threshold,
-        sum((share_now - share_at_training) * ln(share_now / share_at_training))
-            > {{ number_var('drift_psi_threshold') }} as is_drifted
+        max(customers_scored) as customers_scored
 
     from compared
     group by feature
+
+),
+
+final as (
+
+    select
+        cast(model_version as integer) as model_version,
+        feature,
+        psi,
+        cast(bins as bigint) as bins,
+        largest_bin_share_change,
+        cast(customers_scored as bigint) as customers_scored,
+        cast({{ number_var('drift_psi_threshold') }} as double) as psi_threshold,
+        psi > {{ number_var('drift_psi_threshold') }} as is_drifted,
+        {{ psi_reading('psi') }} as psi_reading
+
+    from measured
 
 )
 
