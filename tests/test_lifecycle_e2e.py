@@ -330,6 +330,18 @@ def test_previous_centres_are_put_into_the_current_version_by_its_preprocessing(
     # The version in use's own centres are where they are.
     own = centroids[centroids["is_current_version"]]
     np.testing.assert_allclose(own["centroid_z_in_current_version"], own["centroid_z"], atol=1e-9)
+    # Their rows hold the previous version's coordinate of the same segment in today's units, and the move.
+    previous = centroids[centroids["model_version"] == 2].set_index(["segment_id", "feature"])
+    paired = own.set_index(["segment_id", "feature"]).join(previous, rsuffix="_previous", how="inner")
+    assert len(paired) == len(own) > 0
+    np.testing.assert_allclose(paired["previous_centroid_value"], paired["centroid_value_previous"])
+    np.testing.assert_allclose(
+        paired["previous_centroid_z_in_current_version"], paired["centroid_z_in_current_version_previous"]
+    )
+    np.testing.assert_allclose(
+        paired["centroid_z_change"], paired["centroid_z"] - paired["centroid_z_in_current_version_previous"]
+    )
+    assert centroids.loc[~centroids["is_current_version"], "centroid_z_change"].isna().all()
 
 
 def test_a_warehouse_missing_a_lifecycle_table_retrains_instead_of_failing(lifecycle, tmp_path):

@@ -1,7 +1,9 @@
 {#- One row per model version, segment and model feature: the frozen centroid that scores customers, in
     the version's standardized units and in the feature's own units (the version's preprocessing undone),
     and - for comparing versions - in the standardized units of the version in use (the feature-unit value
-    preprocessed with the version in use's parameters by the one preprocessing definition). -#}
+    preprocessed with the version in use's parameters by the one preprocessing definition). On the version
+    in use's rows, the previous version's centre of the same segment in those units and how far the
+    coordinate moved at the last retrain. -#}
 {%- set features = frozen_model_features() -%}
 {%- set plain_specs = [] -%}
 {%- for feature in features -%}{%- do plain_specs.append({'name': feature, 'ratio_of': none}) -%}{%- endfor %}
@@ -103,7 +105,7 @@ in_current_version as (
 
 {%- endif %}
 
-final as (
+registry as (
 
     select
         cast(centroids.model_version as integer) as model_version,
@@ -125,6 +127,49 @@ final as (
         on centroids.model_version = in_current_version.model_version
         and centroids.segment_id = in_current_version.segment_id
         and centroids.feature = in_current_version.feature
+
+),
+
+versions as (
+
+    select * from {{ ref('segment_models') }}
+
+),
+
+-- The previous version's centres (segments the version in use matched keep their id), for the version in
+-- use's rows: where the centre was before the last retrain, in today's standardized units.
+previous_centres as (
+
+    select registry.segment_id, registry.feature, registry.centroid_value, registry.centroid_z_in_current_version
+    from registry
+    inner join versions
+        on registry.model_version = versions.previous_model_version
+        and versions.is_current_version
+
+),
+
+final as (
+
+    select
+        registry.model_version,
+        registry.segment_id,
+        registry.segment_name,
+        registry.feature,
+        registry.training_customers,
+        registry.centroid_z,
+        registry.centroid_value,
+        registry.centroid_z_in_current_version,
+        registry.centroid_shift,
+        previous_centres.centroid_value as previous_centroid_value,
+        previous_centres.centroid_z_in_current_version as previous_centroid_z_in_current_version,
+        registry.centroid_z - previous_centres.centroid_z_in_current_version as centroid_z_change,
+        registry.is_current_version
+
+    from registry
+    left join previous_centres
+        on registry.is_current_version
+        and registry.segment_id = previous_centres.segment_id
+        and registry.feature = previous_centres.feature
 
 )
 
