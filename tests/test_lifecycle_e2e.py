@@ -71,6 +71,8 @@ def lifecycle(tmp_path_factory):
             "model_centroids": warehouse.query("select * from segment_model_centroids"),
             "model_features": warehouse.query("select * from segment_model_features"),
             "feature_drift": warehouse.query("select * from feature_drift"),
+            "segment_drift": warehouse.query("select * from segment_drift order by segment_id"),
+            "verdict": warehouse.query("select * from segment_model_verdict"),
             "scored": warehouse.query_work("select * from intermediate.int_customer_features_standardized"),
             "assignments": warehouse.query_work("select * from intermediate.int_customers_segmented"),
             "warned": warned_tests(warehouse),
@@ -368,3 +370,118 @@ def test_a_warehouse_missing_a_lifecycle_table_retrains_instead_of_failing(lifec
     selected = warehouse.query("select model_version from model_selection where is_selected")
     assert selected["model_version"].tolist() == [4]
     pd.testing.assert_frame_equal(segments(warehouse), lifecycle["steps"]["retrained"]["segments"])
+
+
+def verdict_of(step: dict) -> pd.Series:
+    (row,) = step["verdict"].to_dict("records")
+    return pd.Series(row)
+
+
+def test_the_verdict_mart_reads_each_step_of_the_lifecycle(lifecycle):
+    """segment_model_verdict on the lifecycle's builds: nothing to do before the shift, a retrain naming the
+    drifted feature after it, and the latest run's and the last two runs' counts."""
+    steps = lifecycle["steps"]
+    first = verdict_of(steps["first"])
+    assert first["verdict_level"] == "ok" and first["verdict"] == "No drift: keep scoring with version 1."
+    assert first["reason"].startswith("Largest PSI 0.00 (threshold 0.25); at most ")
+    assert first["is_first_run"] and first["runs"] == 1 and pd.isna(first["previous_run_at"])
+    assert first["customers_arrived"] == first["new_customers"] == len(steps["first"]["segments"])
+    assert first["previous_run_customers"] == first["customers_stayed"] == 0
+
+    # A reseeded retrain on the same data: every segment matched, the same centres, nobody moved.
+    reseeded = verdict_of(steps["reseeded_retrain"])
+    assert reseeded["verdict_level"] == "ok" and reseeded["model_version"] == 2
+    assert reseeded["previous_model_version"] == 1 and reseeded["new_segment_count"] == 0
+    assert reseeded["is_new_model_version"] and reseeded["previous_run_model_version"] == 1
+    first_customers = len(steps["first"]["segments"])
+    assert reseeded["customers_stayed"] == reseeded["previous_run_customers"] == first_customers
+
+    # New customers like the old ones: still nothing to do; they arrived and nobody moved.
+    appended = verdict_of(steps["appended"])
+    assert appended["verdict_level"] == "ok" and appended["drifted_feature_count"] == 0
+    assert appended["verdict"] == "No drift: keep scoring with version 2."
+    assert not appended["is_new_model_version"] and appended["customers_moved"] == 0
+    new_ids = lifecycle["second_ids"] & set(steps["appended"]["segments"].index)
+    assert appended["new_customers"] == appended["customers_arrived"] == len(new_ids)
+
+    # A batch with six times the cart value: retrain, naming the feature with its PSI.
+    shifted = verdict_of(steps["shifted"])
+    drift = steps["shifted"]["feature_drift"].set_index("feature")
+    assert shifted["verdict_level"] == "retrain" and shifted["verdict"] == "Drift: a retrain is recommended."
+    assert shifted["reason"].startswith("1 feature drifted beyond the PSI threshold")
+    assert shifted["drifted_feature_count"] == 1
+    assert shifted["drifted_features"] == f"avg_cart_value ({drift.loc['avg_cart_value', 'psi']:.2f})"
+    assert shifted["largest_psi"] == pytest.approx(drift["psi"].max())
+
+
+def test_a_retrain_that_moved_a_centre_beyond_the_threshold_is_to_watch(lifecycle, tmp_path):
+    """The retrain on the shifted data leaves no drift (the version was trained on today's customers) and
+    moved every centre less than 0.5: ok. With a shift threshold below its largest moves, the same retrain
+    is one to review: watch, naming the centres that moved more, largest first."""
+    step = lifecycle["steps"]["retrained"]
+    before = verdict_of(step)
+    assert before["verdict_level"] == "ok" and before["model_version"] == 3
+    assert (
+        before["drifted_feature_count"] == before["moved_segment_count"] == before["new_segment_count"] == 0
+    )
+    assert before["is_new_model_version"] and before["previous_run_model_version"] == 2
+    # A threshold between the second and third largest moves: two centres moved more.
+    shifts = step["segment_drift"].set_index("segment_name")["centroid_shift"].sort_values(ascending=False)
+    threshold = round(float(shifts.iloc[1] + shifts.iloc[2]) / 2, 3)
+    moved = shifts[shifts > threshold]
+    assert len(moved) == 2
+
+    original = lifecycle["warehouse"]
+    copy = tmp_path / "lower_threshold"
+    shutil.copytree(original.workdir, copy, ignore=shutil.ignore_patterns("target", "data"))
+    warehouse = Warehouse(workdir=copy, vars=original.vars)
+    warehouse.dbt(
+        "build",
+        "--select",
+        "segment_drift segment_model_verdict",
+        extra_vars={"drift_centroid_shift_threshold": threshold},
+    )
+    (verdict,) = warehouse.query("select * from segment_model_verdict", published=False).to_dict("records")
+    assert verdict["verdict_level"] == "watch" and verdict["centroid_shift_threshold"] == threshold
+    assert verdict["verdict"] == "No drift, but review the last retrain to version 3."
+    centres = f"{len(moved)} centre{'' if len(moved) == 1 else 's'}"
+    assert verdict["reason"] == f"{centres} moved more than {threshold:g}."
+    assert verdict["moved_segment_count"] == len(moved)
+    assert verdict["moved_segments"] == "; ".join(f"{name} ({shift:.2f})" for name, shift in moved.items())
+
+
+def test_the_verdict_mart_agrees_with_the_reports_assessment(lifecycle):
+    """The verdict moved from the lifecycle report (reportlib.lifecycle.assess) into the mart: on every
+    step of the lifecycle the mart's level, verdict and reason are the report's."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
+    from reportlib import lifecycle as report
+
+    for name, step in lifecycle["steps"].items():
+        verdict = verdict_of(step)
+        thresholds = {
+            "drift_psi_threshold": verdict["psi_threshold"],
+            "drift_far_share_threshold": verdict["far_share_threshold"],
+            "drift_centroid_shift_threshold": verdict["centroid_shift_threshold"],
+        }
+        feature_drift = step["feature_drift"].sort_values(["psi", "feature"], ascending=[False, True])
+        expected = report.assess(
+            step["models"], step["runs"], feature_drift, step["segment_drift"], thresholds
+        )
+        assert (verdict["verdict_level"], verdict["verdict"], verdict["reason"]) == (
+            expected.level,
+            expected.verdict,
+            expected.reason,
+        ), name
+        moderate = feature_drift[feature_drift["psi_reading"] == "moderate"]
+        assert verdict["moderate_feature_count"] == len(moderate), name
+        # The migrations between the last two runs add up to the previous run's customers.
+        migrations = step["migrations"]
+        before = migrations[migrations["from_segment_id"].notna()]
+        assert verdict["previous_run_customers"] == before["customers"].sum(), name
+        assert (
+            verdict["customers_moved"]
+            == before.loc[before["is_move"] & before["to_segment_id"].notna(), "customers"].sum()
+        ), name

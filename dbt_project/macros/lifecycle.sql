@@ -152,3 +152,17 @@
         when {{ psi }} is not null then 'stable'
     end
 {%- endmacro %}
+
+{#- Text for the lifecycle's sentences, written the way the reports write numbers: a number with fixed
+    decimals (0.40), a share as a percentage (9.0%), a count with its noun (1 feature, 2 features). -#}
+{% macro fixed_decimals_text(expression, decimals) -%}
+    cast(cast(round({{ expression }}, {{ decimals }}) as decimal(38, {{ decimals }})) as string)
+{%- endmacro %}
+
+{% macro percent_text(expression, decimals=1) -%}
+    ({{ fixed_decimals_text('100 * (' ~ expression ~ ')', decimals) }} || '%')
+{%- endmacro %}
+
+{% macro counted_text(count_expression, noun) -%}
+    (cast({{ count_expression }} as string) || ' {{ noun }}' || case when {{ count_expression }} = 1 then '' else 's' end)
+{%- endmacro %}
