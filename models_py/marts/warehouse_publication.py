@@ -28,6 +28,10 @@ def model(dbt, session):
         dbt.ref("segment_migrations"),
         dbt.ref("segment_drift"),
         dbt.ref("feature_drift"),
+        dbt.ref("report_feature_histograms"),
+        dbt.ref("report_feature_boxes"),
+        dbt.ref("report_feature_correlations"),
+        dbt.ref("report_feature_separation"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
