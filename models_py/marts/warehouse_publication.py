@@ -32,6 +32,9 @@ def model(dbt, session):
         dbt.ref("report_feature_boxes"),
         dbt.ref("report_feature_correlations"),
         dbt.ref("report_feature_separation"),
+        dbt.ref("report_customers_by_country"),
+        dbt.ref("report_recency_monetary"),
+        dbt.ref("report_event_funnel"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
