@@ -37,12 +37,22 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro transformed_feature(spec, parameters='parameters', row='features') -%}
+{#- A value on the model's scale: `transform` is an expression holding 'log1p' or 'identity'. -#}
+{% macro transformed_value(transform, value) -%}
     case
-        when {{ preprocessing_parameter(spec.name, 'transform', parameters) }} = 'log1p'
-            then ln(1 + greatest({{ filled_feature(spec, parameters, row) }}, 0))
-        else {{ filled_feature(spec, parameters, row) }}
+        when {{ transform }} = 'log1p'
+            then ln(1 + greatest({{ value }}, 0))
+        else {{ value }}
     end
+{%- endmacro %}
+
+{#- A value on the model's scale back in the feature's units (the transform undone). -#}
+{% macro value_in_feature_units(transform, value) -%}
+    case when {{ transform }} = 'log1p' then exp({{ value }}) - 1 else {{ value }} end
+{%- endmacro %}
+
+{% macro transformed_feature(spec, parameters='parameters', row='features') -%}
+    {{ transformed_value(preprocessing_parameter(spec.name, 'transform', parameters), filled_feature(spec, parameters, row)) }}
 {%- endmacro %}
 
 {% macro winsorised_feature(spec, parameters='parameters', row='features') -%}
@@ -63,11 +73,7 @@
 {#- The winsorised value back in the feature's own units (the transform undone): what a profile averages,
     so that an absurd value cannot dominate a mean. -#}
 {% macro winsorised_feature_value(spec, parameters='parameters', row='features') -%}
-    case
-        when {{ preprocessing_parameter(spec.name, 'transform', parameters) }} = 'log1p'
-            then exp({{ winsorised_feature(spec, parameters, row) }}) - 1
-        else {{ winsorised_feature(spec, parameters, row) }}
-    end
+    {{ value_in_feature_units(preprocessing_parameter(spec.name, 'transform', parameters), winsorised_feature(spec, parameters, row)) }}
 {%- endmacro %}
 
 {% macro standardized_feature(spec, parameters='parameters', row='features') -%}
@@ -77,11 +83,6 @@
                 / {{ preprocessing_parameter(spec.name, 'scaling_scale', parameters) }}
         else 0
     end
-{%- endmacro %}
-
-{#- A fence on the transformed scale back in the feature's units. -#}
-{% macro fence_in_feature_units(transform, fence) -%}
-    case when {{ transform }} = 'log1p' then exp({{ fence }}) - 1 else {{ fence }} end
 {%- endmacro %}
 
 {#- One row with <feature>__<parameter> columns from a relation with one row per feature (columns feature,

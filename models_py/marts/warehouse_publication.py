@@ -29,6 +29,13 @@ def model(dbt, session):
         dbt.ref("segment_drift"),
         dbt.ref("feature_drift"),
         dbt.ref("segment_model_verdict"),
+        dbt.ref("report_feature_histograms"),
+        dbt.ref("report_feature_boxes"),
+        dbt.ref("report_feature_correlations"),
+        dbt.ref("report_feature_separation"),
+        dbt.ref("report_customers_by_country"),
+        dbt.ref("report_recency_monetary"),
+        dbt.ref("report_event_funnel"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
