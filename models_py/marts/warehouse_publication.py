@@ -28,6 +28,7 @@ def model(dbt, session):
         dbt.ref("segment_migrations"),
         dbt.ref("segment_drift"),
         dbt.ref("feature_drift"),
+        dbt.ref("report_customer_projection"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
