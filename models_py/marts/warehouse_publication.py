@@ -29,6 +29,7 @@ def model(dbt, session):
         dbt.ref("segment_drift"),
         dbt.ref("feature_drift"),
         dbt.ref("report_customer_projection"),
+        dbt.ref("report_projection_loadings"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
