@@ -188,3 +188,36 @@ def trained_model(trained: Any, preprocessing: Any, version: int | None = None) 
         return None
     features, steps, _ = frozen_preprocessing(preprocessing, version)
     return frozen_model_from_rows(rows, steps, features)
+
+
+def stratified_sample(segments: Any, per_segment: int, random_seed: int) -> Any:
+    """(customer_id, segment_id) of up to `per_segment` customers of each segment: those with the
+    smallest hash of their id and the seed, so that a segment smaller than that is taken whole and the
+    same customers and seed give the same sample. `segments`: a DuckDB relation with customer_id and
+    segment_id; the window runs in DuckDB over those two columns, so no customer reaches Python unless
+    sampled."""
+    if int(per_segment) < 1:
+        raise ValueError(f"customers per segment must be at least 1, got {per_segment}")
+    sample_key = f"hash(customer_id || '#projection#{int(random_seed)}')"
+    ranked = segments.project(
+        "customer_id, segment_id, "
+        f"row_number() over (partition by segment_id order by {sample_key}, customer_id) as sample_rank"
+    )
+    return ranked.filter(f"sample_rank <= {int(per_segment)}").project("customer_id, segment_id")
+
+
+def population_moments(relation: Any, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(means, population covariance matrix) of `columns` over every row of a DuckDB relation, computed
+    in one aggregate pass in DuckDB; a missing value counts as 0 (the mean of a standardized feature), as
+    in feature_matrix."""
+    values = [f'coalesce("{name}", 0)::double' for name in columns]
+    size = len(columns)
+    pairs = [(i, j) for i in range(size) for j in range(i, size)]
+    aggregates = [f"avg({value})" for value in values]
+    aggregates += [f"covar_pop({values[i]}, {values[j]})" for i, j in pairs]
+    row = relation.aggregate(", ".join(aggregates)).fetchone()
+    means = np.array(row[:size], dtype=np.float64)
+    covariance = np.zeros((size, size))
+    for (i, j), value in zip(pairs, row[size:], strict=True):
+        covariance[i, j] = covariance[j, i] = 0.0 if value is None else value
+    return means, covariance

@@ -1,10 +1,16 @@
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
 from segwarehouse.clustering.candidates import FittedCandidate, fit_candidate
-from segwarehouse.dbt_bridge import feature_matrix, settings_from_checked
+from segwarehouse.dbt_bridge import (
+    feature_matrix,
+    population_moments,
+    settings_from_checked,
+    stratified_sample,
+)
 
 CENTROIDS = np.array([[0.0, 0.0], [4.0, 0.0]])
 
@@ -85,3 +91,53 @@ def test_feature_matrix_from_a_relation_keeps_row_and_column_order():
     np.testing.assert_allclose(reordered, [[0.0, 4.5], [0.0, 0.1]])
     with pytest.raises(ValueError, match="z"):
         feature_matrix(relation, ["z"])
+
+
+@pytest.fixture
+def segments():
+    connection = duckdb.connect()
+    # Segment sizes 5, 50 and 500; ids as text, as in customer_segments.
+    connection.execute(
+        "create table segments as select cast(i as varchar) as customer_id, "
+        "case when i < 5 then 3 when i < 55 then 2 else 1 end as segment_id from range(555) as t(i)"
+    )
+    yield connection.table("segments")
+    connection.close()
+
+
+def sampled(relation, per_segment, seed) -> pd.DataFrame:
+    return stratified_sample(relation, per_segment, seed).order("customer_id").df()
+
+
+def test_the_projection_sample_is_capped_per_segment_and_takes_small_segments_whole(segments):
+    sample = sampled(segments, 40, 42)
+    assert sample.groupby("segment_id").size().to_dict() == {1: 40, 2: 40, 3: 5}
+    assert sample["customer_id"].is_unique
+    everyone = segments.df()
+    assert set(sample.loc[sample["segment_id"] == 3, "customer_id"]) == set(
+        everyone.loc[everyone["segment_id"] == 3, "customer_id"]
+    )
+    # Each customer keeps its segment.
+    merged = sample.merge(everyone, on="customer_id", suffixes=("", "_all"))
+    assert (merged["segment_id"] == merged["segment_id_all"]).all()
+
+
+def test_the_projection_sample_is_seeded(segments):
+    pd.testing.assert_frame_equal(sampled(segments, 40, 42), sampled(segments, 40, 42))
+    other = sampled(segments, 40, 7)
+    assert set(other["customer_id"]) != set(sampled(segments, 40, 42)["customer_id"])
+    # A larger cap adds customers: the first 40 of each segment stay in the sample.
+    assert set(sampled(segments, 40, 42)["customer_id"]) <= set(sampled(segments, 60, 42)["customer_id"])
+    with pytest.raises(ValueError, match="at least 1"):
+        stratified_sample(segments, 0, 42)
+
+
+def test_population_moments_are_numpys_with_missing_values_at_zero():
+    connection = duckdb.connect()
+    frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "x_z": [1.0, None, 3.0, -2.0]})
+    frame["y_z"] = [0.5, 2.0, -1.0, 0.0]
+    relation = connection.from_df(frame)
+    means, covariance = population_moments(relation, ["x_z", "y_z"])
+    values = frame[["x_z", "y_z"]].fillna(0).to_numpy()
+    np.testing.assert_allclose(means, values.mean(axis=0))
+    np.testing.assert_allclose(covariance, np.cov(values, rowvar=False, bias=True))

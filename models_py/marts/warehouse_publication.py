@@ -36,6 +36,8 @@ def model(dbt, session):
         dbt.ref("report_customers_by_country"),
         dbt.ref("report_recency_monetary"),
         dbt.ref("report_event_funnel"),
+        dbt.ref("report_customer_projection"),
+        dbt.ref("report_projection_loadings"),
     ):
         mart.limit(1).fetchall()
     published = publish_database(session, dbt.config.get("published_path"))
