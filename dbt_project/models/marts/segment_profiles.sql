@@ -2,8 +2,15 @@
     the mean of the winsorised values and the median (feature units: <feature>_mean, <feature>_median) and
     the z-score lift against all customers (<feature>_lift_z). Preprocessed with the parameters of the
     model version in use. The per-feature columns follow the inputs and configured features, so this mart
-    carries no contract; segment_centroids holds the same numbers in long form with one. -#}
+    carries no contract; segment_centroids holds the same numbers in long form with one.
+    The coupon strategy follows the segment's discount affinity: the mean lift over its discount and coupon
+    features (by name), against var discount_affinity_threshold. -#}
 {%- set features = candidate_features() %}
+{%- set discount_features = [] %}
+{%- for feature in features if 'discount' in feature or 'coupon' in feature %}
+{%- do discount_features.append(feature) %}
+{%- endfor %}
+{%- set threshold = number_var('discount_affinity_threshold') | float %}
 
 with statistics as (
 
@@ -46,6 +53,12 @@ final as (
         cast(wide.customers as double) / sum(wide.customers) over () as customer_share,
         segment_labels.persona_match_score,
         segment_labels.is_catalogue_persona,
+        {%- if discount_features %}
+        ({% for feature in discount_features %}wide.{{ feature }}_lift_z{{ " + " if not loop.last }}{% endfor %})
+            / {{ discount_features | length }} as discount_affinity_z,
+        {%- else %}
+        cast(null as double) as discount_affinity_z,
+        {%- endif %}
         {%- for feature in features %}
         wide.{{ feature }}_mean,
         wide.{{ feature }}_median,
@@ -55,6 +68,27 @@ final as (
     from segment_labels
     inner join wide on segment_labels.segment_id = wide.segment_id
 
+),
+
+with_strategy as (
+
+    select
+        *,
+        case
+            when discount_affinity_z >= {{ threshold }} then
+                'Coupon-driven: keep coupons, but targeted: personal offers on what they already buy, a '
+                || 'discount floor to protect margin, and a test of smaller discounts or loyalty points '
+                || 'against a control group.'
+            when discount_affinity_z <= -{{ threshold }} then
+                'Pays full price: send no coupons, they would only give margin away; use non-price levers '
+                || 'such as early access, loyalty perks and service.'
+            when discount_affinity_z is not null then
+                'Average coupon response: use coupons sparingly and only after a test against a control '
+                || 'group shows they add sales.'
+        end as coupon_strategy
+
+    from final
+
 )
 
-select * from final
+select * from with_strategy
