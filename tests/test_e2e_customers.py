@@ -4,6 +4,7 @@ import json
 import re
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -44,6 +45,22 @@ def test_seed_personas_get_exactly_the_seed_names(demo_warehouse_factory):
     assert profiles["is_catalogue_persona"].all()
     assert profiles["customer_share"].sum() == pytest.approx(1.0)
     assert profiles["suggested_action"].str.len().gt(40).all()
+
+
+def test_coupon_strategy_follows_the_discount_affinity(demo_warehouse_factory):
+    """The affinity is the mean lift of the discount features; its sign and size pick the strategy."""
+    warehouse, _ = demo_warehouse_factory(3)
+    profiles = warehouse.query("select * from segment_profiles").set_index("segment_name")
+    expected = (profiles["discount_count_lift_z"] + profiles["discount_share_lift_z"]) / 2
+    np.testing.assert_allclose(profiles["discount_affinity_z"], expected, rtol=1e-9)
+    assert profiles.loc["Bargain Hunters", "coupon_strategy"].startswith("Coupon-driven")
+    assert profiles.loc["High Spenders", "coupon_strategy"].startswith("Pays full price")
+    strategies = profiles["discount_affinity_z"].map(
+        lambda z: "Coupon-driven" if z >= 0.5 else "Pays full price" if z <= -0.5 else "Average"
+    )
+    assert [s.startswith(p) for s, p in zip(profiles["coupon_strategy"], strategies, strict=True)] == [
+        True
+    ] * 3
 
 
 def test_every_raw_row_is_accepted_or_rejected_with_a_reason(demo_warehouse_factory):
