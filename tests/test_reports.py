@@ -238,6 +238,44 @@ def test_lifecycle_report_on_a_first_build(report_warehouses, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def shop_rendered(tmp_path_factory) -> dict:
+    """The reports rendered on a warehouse built from invoice lines, events and coupon redemptions (no
+    customer table): the sections a customer table cannot feed (RFM, countries, the funnel) are drawn."""
+    from segwarehouse.demo_transactions import shop_dbt_vars, write_shop
+
+    workdir = tmp_path_factory.mktemp("shop_reports")
+    files = write_shop(workdir / "data", n_customers=1_500, seed=11)
+    variables = shop_dbt_vars(
+        {name: files[name] for name in ("transactions", "events", "coupon_redemptions")}
+    )
+    build(
+        workdir, {**variables, "k_max": 6, "stability_resamples": 3, "export_dir": str(workdir / "exports")}
+    )
+    out = workdir / "reports"
+    command = [sys.executable, str(REPORTS / "render.py"), "html", "--out", str(out / "html")]
+    command += ["--executed", str(out / "executed")]
+    env = {**os.environ, "SEGMENTS_DB": str(workdir / "w.duckdb")}
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+    return {"html": out / "html", "executed": out / "executed"}
+
+
+def test_reports_on_transactions_and_events_draw_their_sections(shop_rendered):
+    for path in NOTEBOOKS:
+        executed = nbformat.read(shop_rendered["executed"] / f"{path.stem}.ipynb", as_version=4)
+        assert not render.output_problems(executed), path.stem
+    exploration = (shop_rendered["html"] / "02_exploration.html").read_text(encoding="utf-8")
+    assert "is not shown" not in exploration.split("Coupons and discounts")[0]
+    for section in ("recency, frequency and monetary value", "Countries", "Event funnel"):
+        assert section in exploration, section
+    assert "United Kingdom" in exploration and "add-to-cart" in exploration
+    profiles = (shop_rendered["html"] / "05_profiles.html").read_text(encoding="utf-8")
+    assert "RFM group mix of each segment" in profiles and "The three main countries" in profiles
+    personas = (shop_rendered["html"] / "06_personas.html").read_text(encoding="utf-8")
+    assert "Coupon strategy" in personas
+
+
+@pytest.fixture(scope="session")
 def chromium() -> str:
     binary = render.find_chromium()
     if binary is None:

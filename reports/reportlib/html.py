@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
@@ -198,6 +199,45 @@ def persona_card(
       {coupon_html}
       <h4>Closest to the segment centre</h4><p class="sr-examples">customers {example_ids}</p>
     </div>"""
+
+
+def persona_cards(
+    profiles: pd.DataFrame,
+    lifts: pd.DataFrame,
+    examples: pd.DataFrame,
+    colours: Mapping[str, str],
+    max_bars: int = 8,
+    title: str | None = None,
+) -> None:
+    """One card per segment: segment_profiles rows, segment_centroids rows (segment_id, label, centroid_z,
+    median_value, overall_median_value) and the customers closest to each centre (segment_id,
+    customer_id)."""
+    markup = []
+    for record in profiles.itertuples(index=False):
+        own = lifts[lifts["segment_id"] == record.segment_id]
+        own = own.loc[own["centroid_z"].abs().sort_values(ascending=False).index]
+        typical = [
+            f"{row.label}: {fmt_num(row.median_value)} (all customers: {fmt_num(row.overall_median_value)})"
+            for row in own.head(3).itertuples(index=False)
+        ]
+        ids = examples.loc[examples["segment_id"] == record.segment_id, "customer_id"].astype(str)
+        markup.append(
+            persona_card(
+                record.segment_name,
+                colours[record.segment_name],
+                record.customers,
+                record.customer_share,
+                record.segment_description,
+                re.split(r"(?<=\)),\s*", record.key_traits or ""),
+                dict(zip(own["label"].head(max_bars), own["centroid_z"].head(max_bars), strict=True)),
+                typical,
+                record.suggested_action,
+                record.coupon_strategy if isinstance(record.coupon_strategy, str) else None,
+                list(ids),
+                bool(record.is_catalogue_persona),
+            )
+        )
+    cards(markup, title)
 
 
 def cards(markup: Iterable[str], title: str | None = None) -> None:
