@@ -318,3 +318,16 @@ def test_online_retail_through_the_column_map_alone(tmp_path_factory):
     assert counts["return"] > 8_000
     chosen = warehouse.query("select k from model_selection where is_selected")["k"].item()
     assert 2 <= chosen <= 10
+    # The reports' exploration of the same lines: customers and spend by country (38 countries on the
+    # lines; Hong Kong's buyers have no customer id, so 37 main countries), recency against spend.
+    countries = warehouse.query("select * from report_customers_by_country order by country_rank")
+    rfm = warehouse.query("select main_country, monetary from customer_rfm")
+    by_country = rfm.groupby("main_country")["monetary"].agg(["size", "sum"])
+    assert len(countries) == len(by_country) == 37
+    assert countries["country"].iloc[0] == "United Kingdom" and countries["customers"].iloc[0] == 3_920
+    assert countries.set_index("country")["customers"].to_dict() == by_country["size"].to_dict()
+    spend = countries.set_index("country")["monetary"]
+    np.testing.assert_allclose(spend.loc[by_country.index], by_country["sum"], rtol=1e-9)
+    grid = warehouse.query("select sum(customers) as customers from report_recency_monetary")
+    assert grid["customers"].item() == 4_338
+    assert warehouse.query("select count(*) as n from report_event_funnel")["n"].item() == 0
