@@ -21,18 +21,22 @@ def test_assignment_diagnostics_follow_their_definitions():
     assigned = assign_customers(candidate, points, batch_size=3)
     assert assigned["cluster"].tolist() == [0, 0, 0, 1]
     np.testing.assert_allclose(assigned["distance_to_centroid"], [0, 1, 2, 1])
-    # Simplified silhouette (b - a) / max(a, b): at the midpoint it is 0, on a centroid 1.
-    np.testing.assert_allclose(assigned["silhouette"], [1.0, 2 / 3, 0.0, 0.8])
-    assert assigned["confidence"].iloc[2] == pytest.approx(0.5)
-    assert (assigned["confidence"].iloc[[0, 1, 3]] > 0.5).all()
+    # Confidence is the relative margin 1 - a / b: 1 on a centroid, 0 halfway between two.
+    np.testing.assert_allclose(assigned["confidence"], [1.0, 2 / 3, 0.0, 0.8])
 
 
-def test_mixture_confidence_is_its_posterior():
+def test_confidence_separates_sure_from_borderline_customers():
+    """On two overlapping groups, customers deep inside a group score high and those between the groups
+    low: the measure spreads over [0, 1] instead of sitting at 1 for almost everyone."""
     rng = np.random.default_rng(0)
-    matrix = np.vstack([rng.normal(0, 1, (200, 2)), rng.normal(6, 1, (200, 2))])
-    candidate = fit_candidate("gmm", 2, matrix, seed=0)
-    assigned = assign_customers(candidate, matrix)
-    np.testing.assert_allclose(assigned["confidence"], candidate.model.predict_proba(matrix).max(axis=1))
+    matrix = np.vstack([rng.normal(0, 1, (2_000, 2)), rng.normal(3, 1, (2_000, 2))])
+    for algorithm in ("kmeans", "gmm"):
+        candidate = fit_candidate(algorithm, 2, matrix, seed=0)
+        confidence = assign_customers(candidate, matrix)["confidence"].to_numpy()
+        assert ((confidence >= 0) & (confidence <= 1)).all()
+        boundary = np.abs(matrix.sum(axis=1) - 3.0) < 0.3  # near the line halfway between the centres
+        assert confidence[boundary].mean() < 0.15 < 0.5 < confidence[~boundary].mean(), algorithm
+        assert 0.2 < np.median(confidence) < 0.9, algorithm
 
 
 def test_segment_ids_number_segments_by_size():

@@ -14,10 +14,10 @@ def assign_customers(
     """Label every row of `matrix` and describe how well it fits its segment.
 
     Columns: `cluster` (the model's label), `distance_to_centroid` (Euclidean, standardized units),
-    `nearest_centroid_distance` (to the closest centroid: differs from the former only for the mixture),
-    `confidence` (see FittedCandidate.membership) and `silhouette` - the simplified, centroid-based
-    silhouette (b - a) / max(a, b) with a the distance to the own centroid and b to the nearest other one,
-    which is O(n k) where the exact silhouette is O(n^2).
+    `nearest_centroid_distance` (to the closest centroid: differs from the former only for the mixture) and
+    `confidence`, the relative margin 1 - a / b with a the distance to the own centroid and b to the
+    nearest other one, clipped to [0, 1]: 1 on the centroid, 0 halfway to the next (or, for the mixture,
+    which assigns by density, when another centroid is nearer).
     Rows are processed in batches so memory stays flat for millions of customers.
     """
     with single_threaded_numerics():
@@ -35,19 +35,14 @@ def _assign(candidate: FittedCandidate, matrix: np.ndarray, batch_size: int) -> 
         others[np.arange(len(batch)), labels] = np.inf
         nearest_other = others.min(axis=1) if distances.shape[1] > 1 else own
         with np.errstate(invalid="ignore", divide="ignore"):
-            silhouette = np.where(
-                np.maximum(own, nearest_other) > 0,
-                (nearest_other - own) / np.maximum(own, nearest_other),
-                0.0,
-            )
+            confidence = np.where(nearest_other > 0, np.clip(1.0 - own / nearest_other, 0.0, 1.0), 0.0)
         parts.append(
             pd.DataFrame(
                 {
                     "cluster": labels.astype(np.int64),
                     "distance_to_centroid": own,
                     "nearest_centroid_distance": distances.min(axis=1),
-                    "confidence": np.clip(candidate.membership(batch), 0.0, 1.0),
-                    "silhouette": silhouette,
+                    "confidence": confidence,
                 }
             )
         )

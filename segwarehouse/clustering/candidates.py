@@ -44,20 +44,6 @@ class FittedCandidate:
             return self.model.predict(matrix)
         return nearest_centroid(matrix, self.centroids)
 
-    def membership(self, matrix: np.ndarray) -> np.ndarray:
-        """Membership probability of each row's assigned segment, in [0, 1].
-
-        The mixture's posterior where there is one; otherwise the posterior under equal-weight,
-        unit-variance Gaussians at the centroids (a softmax of -d^2 / 2 over centroids), which is what
-        "probability" means for a distance-based partition of standardized features.
-        """
-        if self.algorithm == "gmm":
-            return self.model.predict_proba(matrix).max(axis=1)
-        logits = -0.5 * centroid_distances(matrix, self.centroids) ** 2
-        logits -= logits.max(axis=1, keepdims=True)
-        weights = np.exp(logits)
-        return weights.max(axis=1) / weights.sum(axis=1)
-
 
 def centroid_distances(matrix: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     """Euclidean distance of every row to every centroid, shape (n_rows, n_centroids)."""

@@ -97,7 +97,6 @@ final as (
         distinguishing.distinguishing_features,
         cast(assignments.distance_to_centroid as double) as distance_to_centroid,
         cast(assignments.confidence as double) as confidence,
-        cast(assignments.silhouette as double) as silhouette,
         cast(assignments.is_far_from_centroids as boolean) as is_far_from_segments
 
     from assignments

@@ -5,11 +5,10 @@
     mixture's weights, means and precision Cholesky factors, as scikit-learn computes it).
       distance_to_centroid       Euclidean distance to the segment's centroid (standardized units)
       nearest_centroid_distance  distance to the closest centroid (differs only for the mixture)
-      confidence                 the posterior probability of the segment: the mixture's, or, for the
-                                 other algorithms, that of equal-weight unit-variance Gaussians at the
-                                 centroids (a softmax of -d^2 / 2)
-      silhouette                 centroid-based: (b - a) / max(a, b), a = distance to the own centroid,
-                                 b = to the nearest other one
+      confidence                 how surely the customer belongs to the segment: the relative margin
+                                 1 - a / b, a = distance to the own centroid, b = to the nearest other one,
+                                 in [0, 1]: 1 on the centroid, 0 halfway to the next (and, for the mixture,
+                                 which assigns by density, when another centroid is nearer)
       is_far_from_centroids      nearer to no centroid than 99% of the training customers were -#}
 {%- set features = frozen_model_features() -%}
 {%- set segments = trained_segment_ids() -%}
@@ -121,16 +120,7 @@ measured as (
             {%- for segment in segments %}
             case when segment_id <> {{ segment }} then d2_{{ segment }} else {{ no_distance }} end{{ "," if not loop.last }}
             {%- endfor %}
-        ) as other_d2,
-        1 / (
-            {%- for segment in segments %}
-            {%- if is_mixture %}
-            exp(log_density_{{ segment }} - case segment_id {% for own in segments %}when {{ own }} then log_density_{{ own }} {% endfor %}end)
-            {%- else %}
-            exp(-(d2_{{ segment }} - nearest_d2) / 2)
-            {%- endif %}{{ " +" if not loop.last }}
-            {%- endfor %}
-        ) as membership
+        ) as other_d2
 
     from assigned
 
@@ -144,12 +134,10 @@ final as (
         cast(model_version as integer) as model_version,
         sqrt(own_d2) as distance_to_centroid,
         sqrt(nearest_d2) as nearest_centroid_distance,
-        least(greatest(membership, 0), 1) as confidence,
         case
-            when greatest(sqrt(own_d2), sqrt(other_d2)) > 0
-                then (sqrt(other_d2) - sqrt(own_d2)) / greatest(sqrt(own_d2), sqrt(other_d2))
+            when other_d2 > 0 then least(greatest(1 - sqrt(own_d2) / sqrt(other_d2), 0), 1)
             else 0
-        end as silhouette,
+        end as confidence,
         sqrt(nearest_d2) > far_distance as is_far_from_centroids
 
     from measured
