@@ -12,7 +12,7 @@ SIZES ?= 20k 100k 1m 10m
 EVENTS ?= 5m 50m
 BENCH_DIR ?= /tmp/segwarehouse-bench
 
-.PHONY: build install demo dbt-build reports report-pdf docs test lint bench quality clean
+.PHONY: build install demo dbt-build reports report-pdf docs test lint bench quality clean spark-install spark-java
 
 build: install demo dbt-build reports
 
@@ -67,6 +67,32 @@ QUALITY_DIR ?= /tmp/segwarehouse-quality
 quality: install
 	$(BIN)/python -m segwarehouse.quality --size $(QUALITY_SIZE) --jobs $(QUALITY_JOBS) \
 		--data-dir $(QUALITY_DIR)/data --work-dir $(QUALITY_DIR)/work $(if $(QUALITY_ONLY),--only $(QUALITY_ONLY))
+
+# The same project on Apache Spark (dbt-spark on a local Spark session; see docs/scale-out.md): a separate
+# venv .venv-spark, then e.g. `.venv-spark/bin/dbt build --target spark`. Spark 4 runs on Java 17, which is
+# installed from Debian's packages (openjdk-17-jre-headless) when missing and make runs as root.
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+JAVA = $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)
+JAVA_17 = $(JAVA) -version 2>&1 | grep -Eq 'version "(17|21)[.]'
+
+spark-install: spark-java $(SPARK_STAMP)
+
+$(SPARK_STAMP): requirements.txt requirements-spark.txt pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --upgrade pip
+	$(SPARK_VENV)/bin/pip install --quiet -r requirements-spark.txt
+	$(SPARK_VENV)/bin/pip install --quiet --no-deps -e .
+	touch $(SPARK_STAMP)
+
+spark-java:
+	@if ! $(JAVA_17) && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Java 17 not found: installing openjdk-17-jre-headless"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+	@$(JAVA_17) || { echo "error: Spark needs Java 17 (or 21): '$(JAVA) -version' does not report it." \
+		"Install openjdk-17-jre-headless (apt-get install openjdk-17-jre-headless) or point JAVA_HOME at a Java 17."; \
+		exit 1; }
 
 clean:
 	rm -rf target logs exports warehouse/*.duckdb* data/demo reports/html reports/pdf
