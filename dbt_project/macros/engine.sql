@@ -61,6 +61,82 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- On Spark an input file is read through a table over the file (CREATE TABLE ... USING csv|parquet with
+    its path: external, so dropping it leaves the file alone), in the staging schema, named after the path
+    and encoding and made anew each time a build reads the file, so that its columns are the file's
+    columns of today. CSV: comma-delimited with a header row, quotes doubled inside quoted values
+    (DuckDB detects the delimiter; Spark does not). Every column is read as text; Parquet keeps its types. -#}
+{% macro spark__file_reader(path, encoding) -%}
+    {%- set is_parquet = (path | lower).endswith('.parquet') -%}
+    {%- set relation = api.Relation.create(
+        schema=generate_schema_name('staging', none),
+        identifier='input_file_' ~ local_md5(path ~ '|' ~ encoding)[:16]) -%}
+    {%- set options = {'path': spark_absolute_path(path)} -%}
+    {%- if not is_parquet -%}
+        {%- do options.update({'header': 'true', 'escape': '"',
+                               'encoding': {'latin-1': 'ISO-8859-1'}.get(encoding, encoding | upper)}) -%}
+    {%- endif -%}
+    {%- set option_list = [] -%}
+    {%- for key, value in options.items() -%}{%- do option_list.append(key ~ ' ' ~ sql_string(value)) -%}{%- endfor -%}
+    {%- if execute -%}
+        {%- do run_query('create schema if not exists ' ~ relation.schema) -%}
+        {%- do run_query('drop table if exists ' ~ relation) -%}
+        {%- do run_query(
+            'create table ' ~ relation ~ ' using ' ~ ('parquet' if is_parquet else 'csv') ~ ' options ('
+            ~ option_list | join(', ') ~ ')') -%}
+    {%- endif -%}
+    {{ relation }}
+{%- endmacro %}
+
+{#- A table's path is not read from the working directory as a query's is: a relative path is made absolute
+    against the driver's working directory (dbt's), which is where DuckDB reads it from. -#}
+{% macro spark_absolute_path(path) %}
+    {%- if path.startswith('/') or modules.re.match('^[A-Za-z][A-Za-z0-9+.-]*:', path) or not execute -%}
+        {{ return(path) }}
+    {%- endif -%}
+    {%- set directory = run_query(
+        "select reflect('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] -%}
+    {{ return(directory.rstrip('/') ~ '/' ~ path) }}
+{% endmacro %}
+
+{#- Spark SQL cannot list files: a missing file is reported by Spark when the reader is made ("Path does
+    not exist"). -#}
+{% macro spark__input_file_exists(path) %}
+    {{ return(true) }}
+{% endmacro %}
+
+{% macro spark__detected_file_encoding(path) %}
+    {%- if not (path | lower).endswith('.csv') -%}{{ return('utf-8') }}{%- endif -%}
+    {%- set invalid = run_query(
+        "select count(*) from binaryFile.`" ~ path ~ "` where not is_valid_utf8(content)"
+    ).columns[0].values()[0] -%}
+    {{ return('latin-1' if invalid > 0 else 'utf-8') }}
+{% endmacro %}
+
+{% macro default__file_column_names(reader) %}
+    {{ return(run_query("select * from " ~ reader ~ " limit 0").column_names | list) }}
+{% endmacro %}
+
+{#- Row positions on Spark: a Parquet file's row index; a CSV's rows numbered in the order they are read,
+    by file, then split of the file (its start), then position in the split (monotonically increasing
+    within a split): one window over every row, without partitions. filename is the file's URI. -#}
+{% macro spark__positioned_file_reader(path, encoding) -%}
+    {%- set is_parquet = (path | lower).endswith('.parquet') -%}
+    (
+        select
+            row_number() over (order by filename, file_block_start, row_in_file) as source_row_number,
+            file_rows.*
+        from (
+            select
+                read_rows.*,
+                read_rows._metadata.file_path as filename,
+                read_rows._metadata.file_block_start as file_block_start,
+                {{ 'read_rows._metadata.row_index' if is_parquet else 'monotonically_increasing_id()' }} as row_in_file
+            from {{ spark__file_reader(path, encoding) }} as read_rows
+        ) as file_rows
+    ) as positioned_rows
+{%- endmacro %}
+
 {#- A CTE read several times is computed again each time rather than held in memory: for an input's
     rows, which are cheap to read again and too many to hold. Engines that always inline CTEs need
     nothing. Usage: `rows as {{ inlined_cte() }} (...)`. -#}
@@ -85,6 +161,56 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- Spark: the strptime formats translated to Spark's datetime patterns (try_to_timestamp), then the ISO
+    form (try_cast). -#}
+{% macro spark__parse_timestamp(text, formats) -%}
+    coalesce(
+        {%- for f in formats %}
+        try_to_timestamp({{ text }}, {{ sql_string(spark_datetime_pattern(f)) }}),
+        {%- endfor %}
+        try_cast({{ text }} as timestamp)
+    )
+{%- endmacro %}
+
+{#- A strptime format as a Spark datetime pattern. A number directive followed by another directive keeps
+    its fixed width (%Y%m%d: yyyyMMdd); elsewhere it reads one or two digits, as strptime does
+    (%m/%d/%Y %H:%M reads 12/1/2010 8:26). Letters written in the format are quoted. -#}
+{% macro spark_datetime_pattern(format) %}
+    {%- set fixed = {'d': 'dd', 'm': 'MM', 'H': 'HH', 'M': 'mm', 'S': 'ss', 'I': 'hh'} -%}
+    {%- set flexible = {'d': 'd', 'm': 'M', 'H': 'H', 'M': 'm', 'S': 's', 'I': 'h'} -%}
+    {%- set others = {'Y': 'yyyy', 'y': 'yy', 'j': 'DDD', 'f': 'SSSSSS', 'b': 'MMM', 'B': 'MMMM', 'a': 'EEE',
+                      'A': 'EEEE', 'p': 'a', 'z': 'Z', 'Z': 'z', '%': '%'} -%}
+    {%- set state = namespace(pattern='', skip=0) -%}
+    {%- for position in range(format | length) -%}
+        {%- set character = format[position] -%}
+        {%- if state.skip > 0 -%}
+            {%- set state.skip = state.skip - 1 -%}
+        {%- elif character == '%' -%}
+            {%- set directive = format[position + 1:position + 3] -%}
+            {%- set unpadded = directive.startswith('-') -%}
+            {%- set letter = directive[1:2] if unpadded else directive[0:1] -%}
+            {%- set state.skip = 2 if unpadded else 1 -%}
+            {%- set next_character = format[position + 1 + state.skip:position + 2 + state.skip] -%}
+            {%- if letter in fixed -%}
+                {%- set state.pattern = state.pattern
+                    ~ (fixed[letter] if next_character == '%' and not unpadded else flexible[letter]) -%}
+            {%- elif letter in others and not unpadded -%}
+                {%- set state.pattern = state.pattern ~ others[letter] -%}
+            {%- else -%}
+                {{ exceptions.raise_compiler_error(
+                    "var timestamp_format '" ~ format ~ "': %" ~ directive[0:2] ~ " has no Spark equivalent here") }}
+            {%- endif -%}
+        {%- elif modules.re.match('[A-Za-z]', character) -%}
+            {%- set state.pattern = state.pattern ~ "'" ~ character ~ "'" -%}
+        {%- elif character == "'" -%}
+            {%- set state.pattern = state.pattern ~ "''" -%}
+        {%- else -%}
+            {%- set state.pattern = state.pattern ~ character -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(state.pattern) }}
+{% endmacro %}
 
 {#- True for a finite number, false for NaN and +/- infinity, NULL for NULL. -#}
 {% macro is_finite(expression) -%}
