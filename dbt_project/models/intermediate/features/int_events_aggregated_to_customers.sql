@@ -78,7 +78,8 @@ sessions as (
         count(*) filter (where event_type = 'view') as views,
         bool_or(event_type = 'cart') as has_cart,
         bool_or(event_type = 'purchase') as has_purchase,
-        {{ dbt.datediff('min(event_ts)', 'max(event_ts)', 'second') }} / 60.0 as session_minutes,
+        -- Divided by a double: over a decimal literal (60.0) Spark would keep six decimals.
+        {{ dbt.datediff('min(event_ts)', 'max(event_ts)', 'second') }} / cast(60 as double) as session_minutes,
         min(event_ts) as session_started_at
 
     from usable_sessions
@@ -100,7 +101,7 @@ session_statistics as (
         case
             when count(*) > 1
                 then {{ dbt.datediff('min(session_started_at)', 'max(session_started_at)', 'second') }}
-                    / 86400.0 / (count(*) - 1)
+                    / cast(86400 as double) / (count(*) - 1)
             else 0
         end as avg_days_between_sessions
 
