@@ -88,15 +88,19 @@
     {{ relation }}
 {%- endmacro %}
 
+{#- The driver's working directory (dbt's): where DuckDB and Spark's queries read a relative path from. -#}
+{% macro spark_working_directory() %}
+    {{ return(run_query("select reflect('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0]
+              .rstrip('/')) }}
+{% endmacro %}
+
 {#- A table's path is not read from the working directory as a query's is: a relative path is made absolute
-    against the driver's working directory (dbt's), which is where DuckDB reads it from. -#}
+    against it. -#}
 {% macro spark_absolute_path(path) %}
     {%- if path.startswith('/') or modules.re.match('^[A-Za-z][A-Za-z0-9+.-]*:', path) or not execute -%}
         {{ return(path) }}
     {%- endif -%}
-    {%- set directory = run_query(
-        "select reflect('java.lang.System', 'getProperty', 'user.dir')").columns[0].values()[0] -%}
-    {{ return(directory.rstrip('/') ~ '/' ~ path) }}
+    {{ return(spark_working_directory() ~ '/' ~ path) }}
 {% endmacro %}
 
 {#- Spark SQL cannot list files: a missing file is reported by Spark when the reader is made ("Path does
@@ -117,11 +121,18 @@
     {{ return(run_query("select * from " ~ reader ~ " limit 0").column_names | list) }}
 {% endmacro %}
 
+{#- The file's columns and, as DuckDB's reader has, filename (added by spark__positioned_file_reader). -#}
+{% macro spark__file_column_names(reader) %}
+    {{ return(default__file_column_names(reader) + ['filename']) }}
+{% endmacro %}
+
 {#- Row positions on Spark: a Parquet file's row index; a CSV's rows numbered in the order they are read,
     by file, then split of the file (its start), then position in the split (monotonically increasing
-    within a split): one window over every row, without partitions. filename is the file's URI. -#}
+    within a split): one window over every row, without partitions. filename is the file's path as DuckDB
+    gives it: relative to the working directory when the input's path is relative. -#}
 {% macro spark__positioned_file_reader(path, encoding) -%}
     {%- set is_parquet = (path | lower).endswith('.parquet') -%}
+    {%- set uri_prefix = 'file:' ~ (spark_working_directory() ~ '/' if execute and spark_absolute_path(path) != path else '') -%}
     (
         select
             row_number() over (order by filename, file_block_start, row_in_file) as source_row_number,
@@ -129,7 +140,11 @@
         from (
             select
                 read_rows.*,
-                read_rows._metadata.file_path as filename,
+                case
+                    when startswith(read_rows._metadata.file_path, {{ sql_string(uri_prefix) }})
+                        then substr(read_rows._metadata.file_path, {{ uri_prefix | length + 1 }})
+                    else read_rows._metadata.file_path
+                end as filename,
                 read_rows._metadata.file_block_start as file_block_start,
                 {{ 'read_rows._metadata.row_index' if is_parquet else 'monotonically_increasing_id()' }} as row_in_file
             from {{ spark__file_reader(path, encoding) }} as read_rows
@@ -273,8 +288,9 @@
     {{ return(adapter.dispatch('json_record', 'segments')(pairs)) }}
 {%- endmacro %}
 
+{#- A NULL value is kept (as DuckDB's json_object keeps it): Spark's to_json would leave the key out. -#}
 {% macro default__json_record(pairs) -%}
-    to_json(named_struct({% for key, expression in pairs %}{{ sql_string(key) }}, {{ expression }}{{ ", " if not loop.last }}{% endfor %}))
+    to_json(named_struct({% for key, expression in pairs %}{{ sql_string(key) }}, {{ expression }}{{ ", " if not loop.last }}{% endfor %}), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 {% macro duckdb__json_record(pairs) -%}
