@@ -163,6 +163,46 @@
 
 {% macro duckdb__inlined_cte() -%}not materialized{%- endmacro %}
 
+{#- --- Relations --------------------------------------------------------------------------------------- -#}
+
+{#- One row per row of `source` (a FROM clause) and entry of `rows`, each entry a list of SQL expressions:
+    the values of `columns`, in that order (a wide row turned into long rows). DuckDB: a union of one select
+    per entry. Elsewhere `source` is read once, crossed with the entry numbers, and a case picks each value:
+    Spark plans (and computes) a CTE again for every select of a union that reads it, so that a union of
+    sixty selects over an aggregate runs the aggregate sixty times. -#}
+{% macro unpivoted(source, columns, rows) -%}
+    {{ return(adapter.dispatch('unpivoted', 'segments')(source, columns, rows)) }}
+{%- endmacro %}
+
+{% macro duckdb__unpivoted(source, columns, rows) -%}
+    {%- for row in rows %}
+    select
+        {%- for column in columns %}
+        {{ row[loop.index0] }} as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ source }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro default__unpivoted(source, columns, rows) -%}
+    select
+        {%- for column in columns %}
+        {%- set position = loop.index0 %}
+        case unpivoted_entries.entry_number
+            {%- for row in rows %}
+            when {{ loop.index }} then {{ row[position] }}
+            {%- endfor %}
+        end as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ source }}
+    cross join (
+        values {% for row in rows %}({{ loop.index }}){{ ", " if not loop.last }}{% endfor %}
+    ) as unpivoted_entries (entry_number)
+{%- endmacro %}
+
 {#- --- Values ------------------------------------------------------------------------------------------ -#}
 
 {#- Text to timestamp: the strptime formats first (a list, tried in order), then the ISO form. -#}

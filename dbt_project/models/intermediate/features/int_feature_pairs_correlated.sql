@@ -46,19 +46,14 @@ correlation_row as (
 
 pairs as (
 
+    {%- set rows = [] %}
     {%- for spec_a in compared %}
     {%- set outer = loop %}
     {%- for spec_b in compared[outer.index:] %}
-    select
-        {{ sql_string(spec_a.name) }} as feature_a,
-        {{ sql_string(spec_b.name) }} as feature_b,
-        {{ spec_a.name }}__{{ spec_b.name }} as pearson_r
-    from correlation_row
-    {%- if not (outer.revindex == 2 and loop.last) %}
-    union all
-    {%- endif %}
+    {%- do rows.append([sql_string(spec_a.name), sql_string(spec_b.name), spec_a.name ~ '__' ~ spec_b.name]) %}
     {%- endfor %}
     {%- endfor %}
+    {{ unpivoted('correlation_row', ['feature_a', 'feature_b', 'pearson_r'], rows) }}
 
 ),
 

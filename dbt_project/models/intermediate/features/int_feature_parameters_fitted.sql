@@ -203,39 +203,36 @@ winsorised_moments as (
 
 per_feature as (
 
+    {%- set rows = [] %}
     {%- for spec in specs %}
-    select
-        {{ sql_string(spec.name) }} as feature,
-        fills.customers,
-        magnitudes.{{ spec.name }}__filled_count as filled_count,
-        winsorised_moments.{{ spec.name }}__clipped_count as clipped_count,
-        fence_parameters.{{ spec.name }}__fill_value as fill_value,
-        fence_parameters.{{ spec.name }}__transform as transform,
-        fence_parameters.{{ spec.name }}__lower_fence as lower_fence,
-        fence_parameters.{{ spec.name }}__upper_fence as upper_fence,
-        winsorised_moments.{{ spec.name }}__scaling_center as scaling_center,
-        winsorised_moments.{{ spec.name }}__scaling_scale as scaling_scale,
-        filled_moments.{{ spec.name }}__m1 * magnitudes.{{ spec.name }}__magnitude as mean_value,
-        coalesce(filled_moments.{{ spec.name }}__scaled_stddev, 0) * magnitudes.{{ spec.name }}__magnitude as stddev_value,
-        magnitudes.{{ spec.name }}__min_value as min_value,
-        {{ list_element('filled_moments.' ~ spec.name ~ '__quartiles', 1) }} as p25_value,
-        {{ list_element('filled_moments.' ~ spec.name ~ '__quartiles', 2) }} as median_value,
-        {{ list_element('filled_moments.' ~ spec.name ~ '__quartiles', 3) }} as p75_value,
-        magnitudes.{{ spec.name }}__max_value as max_value,
-        skewness.{{ spec.name }}__skewness as skewness
-
-    from fills
-    cross join magnitudes
-    cross join filled_moments
-    cross join skewness
-    cross join fence_parameters
-    cross join winsorised_moments
-    {%- if not loop.last %}
-
-    union all
-
-    {%- endif %}
+    {%- do rows.append([
+        sql_string(spec.name),
+        'fills.customers',
+        'magnitudes.' ~ spec.name ~ '__filled_count',
+        'winsorised_moments.' ~ spec.name ~ '__clipped_count',
+        'fence_parameters.' ~ spec.name ~ '__fill_value',
+        'fence_parameters.' ~ spec.name ~ '__transform',
+        'fence_parameters.' ~ spec.name ~ '__lower_fence',
+        'fence_parameters.' ~ spec.name ~ '__upper_fence',
+        'winsorised_moments.' ~ spec.name ~ '__scaling_center',
+        'winsorised_moments.' ~ spec.name ~ '__scaling_scale',
+        'filled_moments.' ~ spec.name ~ '__m1 * magnitudes.' ~ spec.name ~ '__magnitude',
+        'coalesce(filled_moments.' ~ spec.name ~ '__scaled_stddev, 0) * magnitudes.' ~ spec.name ~ '__magnitude',
+        'magnitudes.' ~ spec.name ~ '__min_value',
+        list_element('filled_moments.' ~ spec.name ~ '__quartiles', 1),
+        list_element('filled_moments.' ~ spec.name ~ '__quartiles', 2),
+        list_element('filled_moments.' ~ spec.name ~ '__quartiles', 3),
+        'magnitudes.' ~ spec.name ~ '__max_value',
+        'skewness.' ~ spec.name ~ '__skewness',
+    ]) %}
     {%- endfor %}
+    {{ unpivoted(
+        'fills cross join magnitudes cross join filled_moments cross join skewness cross join fence_parameters '
+        ~ 'cross join winsorised_moments',
+        ['feature', 'customers', 'filled_count', 'clipped_count', 'fill_value', 'transform', 'lower_fence',
+         'upper_fence', 'scaling_center', 'scaling_scale', 'mean_value', 'stddev_value', 'min_value', 'p25_value',
+         'median_value', 'p75_value', 'max_value', 'skewness'],
+        rows) }}
 
 ),
 

@@ -72,21 +72,15 @@ counted as (
 
 today as (
 
+    {%- set rows = [] %}
     {%- for feature in features %}
-    {%- set outer = loop %}
     {%- for bin in bins %}
-    select
-        {{ sql_string(feature) }} as feature,
-        {{ bin }} as bin,
-        counted.model_version,
-        counted.customers_scored,
-        cast(counted.{{ feature }}__count_{{ bin }} as double) / nullif(counted.customers_scored, 0) as share
-    from counted
-    {%- if not (outer.last and loop.last) %}
-    union all
-    {%- endif %}
+    {%- do rows.append([
+        sql_string(feature), bin, 'counted.model_version', 'counted.customers_scored',
+        'cast(counted.' ~ feature ~ '__count_' ~ bin ~ ' as double) / nullif(counted.customers_scored, 0)']) %}
     {%- endfor %}
     {%- endfor %}
+    {{ unpivoted('counted', ['feature', 'bin', 'model_version', 'customers_scored', 'share'], rows) }}
 
 ),
 
