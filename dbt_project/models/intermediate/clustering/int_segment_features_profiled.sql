@@ -46,9 +46,9 @@ aggregated as (
         sum(case when {{ is_clipped_feature(spec) }} then 1 else 0 end) as {{ spec.name }}__clipped_count,
         {#- A flag's filled 0 is its meaning (the input does not have the customer): always observed. #}
         {%- if spec.kind == 'flag' %}
-        1.0 as {{ spec.name }}__observed_share{{ "," if not loop.last }}
+        cast(1 as double) as {{ spec.name }}__observed_share{{ "," if not loop.last }}
         {%- else %}
-        avg(case when {{ is_filled_feature(spec) }} then 0.0 else 1.0 end) as {{ spec.name }}__observed_share{{ "," if not loop.last }}
+        avg(case when {{ is_filled_feature(spec) }} then 0 else 1 end) as {{ spec.name }}__observed_share{{ "," if not loop.last }}
         {%- endif %}
         {%- endfor %}
 

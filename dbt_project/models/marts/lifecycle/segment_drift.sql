@@ -20,7 +20,7 @@ scored as (
     select
         segment_id,
         count(*) as customers,
-        avg(case when is_far_from_centroids then 1.0 else 0.0 end) as far_from_centroids_share
+        avg(case when is_far_from_centroids then 1 else 0 end) as far_from_centroids_share
 
     from assignments
     group by segment_id

@@ -79,7 +79,7 @@ summary as (
             where closed_now.customer_id not in (select customer_id from opened_now)
         ) as bigint) as customers_gone,
         cast((
-            select avg(case when is_far_from_centroids then 1.0 else 0.0 end) from assignments
+            select avg(case when is_far_from_centroids then 1 else 0 end) from assignments
         ) as double) as far_from_centroids_share
 
     from run
