@@ -323,6 +323,33 @@
     list_extract({{ expression }}, {{ position }})
 {%- endmacro %}
 
+{#- An aggregate: the group's text values joined by delimiter_text (SQL), in the order of order_by, a list of
+    [SQL expression, 'asc' or 'desc']; NULL values are left out, and a group without any gives NULL. On
+    Spark, whose listagg has no order, the values are collected with their sort keys and sorted (ascending,
+    so a 'desc' key must be a number: it is negated). -#}
+{% macro ordered_string_agg(measure, delimiter_text, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'segments')(measure, delimiter_text, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(measure, delimiter_text, order_by) -%}
+    {%- set clauses = [] -%}
+    {%- for expression, direction in order_by -%}
+        {%- do clauses.append(expression ~ (' desc' if direction == 'desc' else '')) -%}
+    {%- endfor -%}
+    {{ dbt.listagg(measure, delimiter_text, 'order by ' ~ clauses | join(', ')) }}
+{%- endmacro %}
+
+{% macro spark__ordered_string_agg(measure, delimiter_text, order_by) -%}
+    case
+        when count({{ measure }}) > 0 then array_join(transform(array_sort(collect_list(
+            case when ({{ measure }}) is not null then named_struct(
+                {%- for expression, direction in order_by %}
+                'key_{{ loop.index }}', {{ '-(' ~ expression ~ ')' if direction == 'desc' else expression }},
+                {%- endfor %}
+                'value', {{ measure }}) end)), entry -> entry.value), {{ delimiter_text }})
+    end
+{%- endmacro %}
+
 {#- A record as JSON text: pairs is a list of [key, SQL expression]. -#}
 {% macro json_record(pairs) -%}
     {{ return(adapter.dispatch('json_record', 'segments')(pairs)) }}

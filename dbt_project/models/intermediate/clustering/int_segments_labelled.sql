@@ -52,7 +52,7 @@ key_traits as (
 
     select
         segment_id,
-        {{ dbt.listagg('trait', "', '", 'order by trait_rank') }} as key_traits
+        {{ ordered_string_agg('trait', "', '", [['trait_rank', 'asc']]) }} as key_traits
 
     from traits
     where trait_rank <= 3

@@ -56,13 +56,13 @@ features as (
     select
         count(*) as feature_count,
         sum(case when is_drifted then 1 else 0 end) as drifted_feature_count,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             "case when is_drifted then feature || ' (' || " ~ fixed_decimals_text('psi', 2) ~ " || ')' end",
-            "'; '", 'order by psi desc, feature') }} as drifted_features,
+            "'; '", [['psi', 'desc'], ['feature', 'asc']]) }} as drifted_features,
         sum(case when psi_reading = 'moderate' then 1 else 0 end) as moderate_feature_count,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             "case when psi_reading = 'moderate' then feature || ' (' || " ~ fixed_decimals_text('psi', 2) ~ " || ')' end",
-            "'; '", 'order by psi desc, feature') }} as moderate_features,
+            "'; '", [['psi', 'desc'], ['feature', 'asc']]) }} as moderate_features,
         max(psi) as largest_psi
 
     from feature_drift
@@ -90,16 +90,16 @@ segment_counts as (
 
     select
         sum(case when is_far then 1 else 0 end) as far_segment_count,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             "case when is_far then segment_label || ' (' || " ~ percent_text('far_from_centroids_share') ~ " || ')' end",
-            "'; '", 'order by far_from_centroids_share desc, segment_id') }} as far_segments,
+            "'; '", [['far_from_centroids_share', 'desc'], ['segment_id', 'asc']]) }} as far_segments,
         max(far_from_centroids_share) as largest_far_share,
         sum(case when is_moved_far then 1 else 0 end) as moved_segment_count,
-        {{ dbt.listagg(
+        {{ ordered_string_agg(
             "case when is_moved_far then segment_label || ' (' || " ~ fixed_decimals_text('centroid_shift', 2) ~ " || ')' end",
-            "'; '", 'order by centroid_shift desc, segment_id') }} as moved_segments,
+            "'; '", [['centroid_shift', 'desc'], ['segment_id', 'asc']]) }} as moved_segments,
         sum(case when is_new then 1 else 0 end) as new_segment_count,
-        {{ dbt.listagg("case when is_new then segment_label end", "'; '", 'order by segment_id') }} as new_segments
+        {{ ordered_string_agg("case when is_new then segment_label end", "'; '", [['segment_id', 'asc']]) }} as new_segments
 
     from segments
 
