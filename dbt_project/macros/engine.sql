@@ -228,15 +228,15 @@
     )
 {%- endmacro %}
 
-{#- A strptime format as a Spark datetime pattern. A number directive followed by another directive keeps
-    its fixed width (%Y%m%d: yyyyMMdd); elsewhere it reads one or two digits, as strptime does
+{#- A strptime format as a Spark datetime pattern. A number directive next to another directive keeps its
+    fixed width (%Y%m%d: yyyyMMdd); elsewhere it reads one or two digits, as strptime does
     (%m/%d/%Y %H:%M reads 12/1/2010 8:26). Letters written in the format are quoted. -#}
 {% macro spark_datetime_pattern(format) %}
     {%- set fixed = {'d': 'dd', 'm': 'MM', 'H': 'HH', 'M': 'mm', 'S': 'ss', 'I': 'hh'} -%}
     {%- set flexible = {'d': 'd', 'm': 'M', 'H': 'H', 'M': 'm', 'S': 's', 'I': 'h'} -%}
     {%- set others = {'Y': 'yyyy', 'y': 'yy', 'j': 'DDD', 'f': 'SSSSSS', 'b': 'MMM', 'B': 'MMMM', 'a': 'EEE',
                       'A': 'EEEE', 'p': 'a', 'z': 'Z', 'Z': 'z', '%': '%'} -%}
-    {%- set state = namespace(pattern='', skip=0) -%}
+    {%- set state = namespace(pattern='', skip=0, after_directive=false) -%}
     {%- for position in range(format | length) -%}
         {%- set character = format[position] -%}
         {%- if state.skip > 0 -%}
@@ -247,21 +247,26 @@
             {%- set letter = directive[1:2] if unpadded else directive[0:1] -%}
             {%- set state.skip = 2 if unpadded else 1 -%}
             {%- set next_character = format[position + 1 + state.skip:position + 2 + state.skip] -%}
+            {%- set next_to_directive = next_character == '%' or state.after_directive -%}
+            {%- set state.after_directive = true -%}
             {%- if letter in fixed -%}
                 {%- set state.pattern = state.pattern
-                    ~ (fixed[letter] if next_character == '%' and not unpadded else flexible[letter]) -%}
+                    ~ (fixed[letter] if next_to_directive and not unpadded else flexible[letter]) -%}
             {%- elif letter in others and not unpadded -%}
                 {%- set state.pattern = state.pattern ~ others[letter] -%}
             {%- else -%}
                 {{ exceptions.raise_compiler_error(
                     "var timestamp_format '" ~ format ~ "': %" ~ directive[0:2] ~ " has no Spark equivalent here") }}
             {%- endif -%}
-        {%- elif modules.re.match('[A-Za-z]', character) -%}
-            {%- set state.pattern = state.pattern ~ "'" ~ character ~ "'" -%}
-        {%- elif character == "'" -%}
-            {%- set state.pattern = state.pattern ~ "''" -%}
         {%- else -%}
-            {%- set state.pattern = state.pattern ~ character -%}
+            {%- set state.after_directive = false -%}
+            {%- if modules.re.match('[A-Za-z]', character) -%}
+                {%- set state.pattern = state.pattern ~ "'" ~ character ~ "'" -%}
+            {%- elif character == "'" -%}
+                {%- set state.pattern = state.pattern ~ "''" -%}
+            {%- else -%}
+                {%- set state.pattern = state.pattern ~ character -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(state.pattern) }}
