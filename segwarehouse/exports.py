@@ -15,6 +15,31 @@ import pandas as pd
 
 EXPORT_FORMATS = ("csv", "parquet")
 PENDING_SUFFIX = ".pending"
+# The manifest's columns and types (crm_exports), also when no file is written.
+EXPORT_COLUMNS = {
+    "export_name": "object",
+    "file_format": "object",
+    "file_path": "object",
+    "row_count": "int64",
+    "exported_at": "datetime64[us]",
+}
+
+
+def export_formats(setting: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The formats of var export_formats, in EXPORT_FORMATS order: a list, or text separated by commas
+    (`--vars '{export_formats: parquet}'`). Empty (an empty list or text) means no export files. An
+    unknown format is an error naming the var, rather than a build that silently writes nothing."""
+    if setting is None:
+        return ()
+    items = setting.split(",") if isinstance(setting, str) else list(setting)
+    wanted = {str(item).strip().lower() for item in items} - {""}
+    unknown = sorted(wanted - set(EXPORT_FORMATS))
+    if unknown:
+        raise ValueError(
+            f"var export_formats: unknown format(s) {', '.join(unknown)}; "
+            f"use any of {', '.join(EXPORT_FORMATS)}, or an empty list for no export files"
+        )
+    return tuple(file_format for file_format in EXPORT_FORMATS if file_format in wanted)
 
 
 def pending_path(final_path: str | Path) -> Path:
@@ -23,17 +48,21 @@ def pending_path(final_path: str | Path) -> Path:
     return final_path.with_name(final_path.name + PENDING_SUFFIX)
 
 
-def export_relations(relations: dict[str, Any], directory: str | Path) -> pd.DataFrame:
-    """Write each DuckDB relation as `<name>.csv` and `<name>.parquet` under `directory` (created when
-    missing), each to its pending path. Returns one row per file: name, format, final path, rows,
-    exported_at."""
+def export_relations(
+    relations: dict[str, Any], directory: str | Path, formats: tuple[str, ...] = EXPORT_FORMATS
+) -> pd.DataFrame:
+    """Write each DuckDB relation as `<name>.<format>` for each of `formats` (see export_formats) under
+    `directory` (created when missing), each to its pending path. Returns one row per file: name, format,
+    final path, rows, exported_at; no row and no directory when `formats` is empty."""
+    written = []
+    if not formats:
+        return _manifest(written)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     exported_at = datetime.now(UTC).replace(tzinfo=None)
-    written = []
     for name, relation in relations.items():
         rows = relation.aggregate("count(*)").fetchone()[0]
-        for file_format in EXPORT_FORMATS:
+        for file_format in formats:
             path = (directory / f"{name}.{file_format}").resolve()
             if file_format == "csv":
                 relation.write_csv(str(pending_path(path)))
@@ -48,7 +77,11 @@ def export_relations(relations: dict[str, Any], directory: str | Path) -> pd.Dat
                     "exported_at": exported_at,
                 }
             )
-    return pd.DataFrame(written)
+    return _manifest(written)
+
+
+def _manifest(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)).astype(EXPORT_COLUMNS)
 
 
 def publish_exports(final_paths: list[str]) -> list[str]:

@@ -124,3 +124,33 @@ def test_bi_tools_read_the_marts_through_sqlalchemy_read_only(small_warehouse):
         assert segments["customers"].sum() == 3000
         with pytest.raises(sqlalchemy.exc.DBAPIError, match="read-only"):
             connection.execute(sqlalchemy.text("create table scratch as select 1"))
+
+
+def test_export_formats_choose_the_crm_files(small_warehouse, tmp_path):
+    parquet_only = tmp_path / "parquet_only"
+    small_warehouse.dbt(
+        "build",
+        "--select",
+        "crm_exports+",
+        extra_vars={"export_dir": str(parquet_only), "export_formats": "parquet"},
+    )
+    assert sorted(path.name for path in parquet_only.iterdir()) == [
+        "customer_features.parquet",
+        "customer_segments.parquet",
+    ]
+    manifest = small_warehouse.query("select file_format, row_count from crm_exports", published=False)
+    assert set(manifest["file_format"]) == {"parquet"} and set(manifest["row_count"]) == {3000}
+    # No format: no file, an empty manifest, and the warehouse still published.
+    no_files = tmp_path / "no_files"
+    small_warehouse.dbt(
+        "build", "--select", "crm_exports+", extra_vars={"export_dir": str(no_files), "export_formats": []}
+    )
+    assert not no_files.exists()
+    assert small_warehouse.query("select count(*) as n from crm_exports", published=False)["n"].item() == 0
+    log = small_warehouse.query("select count(*) as n from warehouse_publication", published=False)
+    assert log["n"].item() > 0
+    # An unknown format fails the export, naming the var, and publishes nothing.
+    result = small_warehouse.dbt(
+        "build", "--select", "crm_exports+", extra_vars={"export_formats": "xlsx"}, check=False
+    )
+    assert result.returncode != 0 and "var export_formats" in result.stdout

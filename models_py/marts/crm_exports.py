@@ -1,6 +1,7 @@
-"""CRM export: customer labels and cleaned features as CSV and Parquet under var export_dir."""
+"""CRM export: customer labels and cleaned features as files under var export_dir, in the formats of var
+export_formats (CSV and Parquet by default; none when empty)."""
 
-from segwarehouse.exports import export_relations
+from segwarehouse.exports import export_formats, export_relations
 
 
 def model(dbt, session):
@@ -8,4 +9,5 @@ def model(dbt, session):
         "customer_segments": dbt.ref("customer_segments"),
         "customer_features": dbt.ref("customer_features"),
     }
-    return export_relations(relations, dbt.config.get("export_dir"))
+    formats = export_formats(dbt.config.get("export_formats"))
+    return export_relations(relations, dbt.config.get("export_dir"), formats)
