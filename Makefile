@@ -12,7 +12,7 @@ SIZES ?= 20k 100k 1m 10m
 EVENTS ?= 5m 50m
 BENCH_DIR ?= /tmp/segwarehouse-bench
 
-.PHONY: build install demo dbt-build reports report-pdf docs test lint bench quality clean spark-install spark-java
+.PHONY: build install demo dbt-build reports report-pdf docs test lint bench quality clean spark-install spark-java test-spark
 
 build: install demo dbt-build reports
 
@@ -93,6 +93,11 @@ spark-java:
 	@$(JAVA_17) || { echo "error: Spark needs Java 17 (or 21): '$(JAVA) -version' does not report it." \
 		"Install openjdk-17-jre-headless (apt-get install openjdk-17-jre-headless) or point JAVA_HOME at a Java 17."; \
 		exit 1; }
+
+# The Spark tests (marker spark, tests/spark): the Python models on a local Spark session through
+# segwarehouse.spark_dbt, and the demo built on Spark compared with its DuckDB build (see docs/scale-out.md).
+test-spark: spark-install
+	$(SPARK_VENV)/bin/pytest -q -m spark tests/spark
 
 clean:
 	rm -rf target logs exports warehouse/*.duckdb* data/demo reports/html reports/pdf

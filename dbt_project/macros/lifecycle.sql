@@ -166,3 +166,22 @@
 {% macro counted_text(count_expression, noun) -%}
     (cast({{ count_expression }} as string) || ' {{ noun }}' || case when {{ count_expression }} = 1 then '' else 's' end)
 {%- endmacro %}
+
+{#- --- Incremental strategies per engine -------------------------------------------------------------- -#}
+
+{#- How segment_history stores a run's changes (the closed periods replace their open rows, the new periods
+    are added), as incremental config. DuckDB and engines with it: delete+insert on the period's key.
+    Spark's parquet tables have neither delete+insert nor merge (Delta or Iceberg only): insert_overwrite
+    of the partitions by model_version the run writes to, the model adding the rows of those partitions
+    the run leaves unchanged. Either way the table holds the same rows. -#}
+{% macro history_incremental_config() %}
+    {{ return(adapter.dispatch('history_incremental_config', 'segments')()) }}
+{% endmacro %}
+
+{% macro default__history_incremental_config() %}
+    {{ return({'incremental_strategy': 'delete+insert', 'unique_key': ['customer_id', 'valid_from']}) }}
+{% endmacro %}
+
+{% macro spark__history_incremental_config() %}
+    {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': ['model_version']}) }}
+{% endmacro %}

@@ -2,13 +2,14 @@
     which the customer was in one segment under one model version. A run that finds a customer in another
     segment, scored by another model version, or gone, closes the open row (valid_to = the run's start)
     and opens a new one; unchanged customers keep their open row. Periods are half-open:
-    valid_from <= t < valid_to, and valid_to is NULL for the current row. -#}
+    valid_from <= t < valid_to, and valid_to is NULL for the current row. How a run's rows replace the
+    stored ones depends on the engine (history_incremental_config); the rows are the same on every engine. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['customer_id', 'valid_from'],
     on_schema_change='append_new_columns',
+    **history_incremental_config()
 ) }}
+{%- set rewrites_partitions = config.get('incremental_strategy') == 'insert_overwrite' %}
 
 with assignments as (
 
@@ -82,11 +83,47 @@ opened as (
 
 ),
 
+{%- if is_incremental() and rewrites_partitions %}
+
+touched_versions as (
+
+    select model_version from closed
+    union
+    select model_version from opened
+
+),
+
+{#- insert_overwrite replaces every partition (model version) the run writes to: the rows of those
+    versions that the run leaves as they are are written again. Columns by name: the stored table may
+    order them otherwise (Spark puts a partition column last). #}
+kept as (
+
+    select
+        stored.customer_id,
+        stored.segment_id,
+        stored.model_version,
+        stored.valid_from,
+        stored.valid_to
+
+    from {{ this }} as stored
+    inner join touched_versions on stored.model_version = touched_versions.model_version
+    left join closed
+        on stored.customer_id = closed.customer_id
+        and stored.valid_from = closed.valid_from
+    where closed.customer_id is null
+
+),
+{%- endif %}
+
 final as (
 
-    select * from closed
+    select customer_id, segment_id, model_version, valid_from, valid_to from closed
     union all
-    select * from opened
+    select customer_id, segment_id, model_version, valid_from, valid_to from opened
+    {%- if is_incremental() and rewrites_partitions %}
+    union all
+    select customer_id, segment_id, model_version, valid_from, valid_to from kept
+    {%- endif %}
 
 )
 
