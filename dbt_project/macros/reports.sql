@@ -1,37 +1,47 @@
 {#- Building blocks of the report marts (models/marts/reports): the customers' feature values in long
     form, and equal-width bins. Written in SQL that DuckDB and Spark SQL read the same way. -#}
 
-{#- Every customer's value of every candidate feature (each feature with a standardized column in
-    customer_features), long: one row per customer and feature with a value. Columns: feature; segment_id
-    (customer_segments); feature_value in the feature's units as customer_features holds it (filled);
-    model_value, the same on the model's scale (the transform of the model version in use, as
-    feature_summary gives it; not clipped); z_value, the standardized value the model saw. An unpivot for
-    the query that reads it, never stored: each branch reads two columns of customer_features. -#}
-{% macro customer_feature_values() -%}
+{#- One row per customer of customer_features: the customer's segment (customer_segments) and, of every
+    candidate feature (each feature with a standardized column), the value and the standardized value.
+    The one join the report marts need, made once per customer rather than once per feature; the customer
+    id is left out (nothing after the join needs it, and it is the widest column to hold). Use it as a CTE marked
+    materialized_cte() and read it with customer_feature_values. -#}
+{% macro customer_rows_with_segments() -%}
     {%- set specs = candidate_feature_specs() -%}
     select
-        long_values.feature,
         segments.segment_id,
+        {%- for spec in specs %}
+        cast(features.{{ spec.name }} as double) as {{ spec.name }},
+        cast(features.{{ spec.name }}_z as double) as {{ spec.name }}_z{% if not loop.last %},{% endif %}
+        {%- endfor %}
+
+    from {{ ref('customer_features') }} as features
+    inner join {{ ref('customer_segments') }} as segments on features.customer_id = segments.customer_id
+{%- endmacro %}
+
+{#- Every customer's value of every candidate feature, long: one row per customer and feature with a
+    value, from `customer_rows` (a relation made by customer_rows_with_segments). Columns: feature;
+    segment_id; feature_value in the feature's units as customer_features holds it (filled); model_value,
+    the same on the model's scale (the transform of the model version in use, as feature_summary gives it;
+    not clipped); z_value, the standardized value the model saw. An unpivot for the query that reads it,
+    never stored; unpivoted, so that Spark reads `customer_rows` once. -#}
+{% macro customer_feature_values(customer_rows) -%}
+    {%- set entries = [] -%}
+    {%- for spec in candidate_feature_specs() -%}
+    {%- do entries.append(['segment_id', sql_string(spec.name), spec.name, spec.name ~ '_z']) -%}
+    {%- endfor %}
+    select
+        long_values.feature,
+        long_values.segment_id,
         long_values.feature_value,
         {{ transformed_value('summary.transform', 'long_values.feature_value') }} as model_value,
         long_values.z_value
 
     from (
-        {%- for spec in specs %}
-        select
-            customer_id,
-            {{ sql_string(spec.name) }} as feature,
-            cast({{ spec.name }} as double) as feature_value,
-            cast({{ spec.name }}_z as double) as z_value
-        from {{ ref('customer_features') }}
-        where {{ spec.name }} is not null
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
+        {{ unpivoted(customer_rows, ['segment_id', 'feature', 'feature_value', 'z_value'], entries) }}
     ) as long_values
-    inner join {{ ref('customer_segments') }} as segments on long_values.customer_id = segments.customer_id
     inner join {{ ref('feature_summary') }} as summary on long_values.feature = summary.feature
+    where long_values.feature_value is not null
 {%- endmacro %}
 
 {#- The quantiles that bound a histogram's range: the middle 99.8% of the values, so that a handful of

@@ -5,28 +5,15 @@
     Quartiles are interpolated (percentile_cont). -#}
 {%- set quartiles = [0.25, 0.5, 0.75] %}
 
-with customer_values as {{ inlined_cte() }} (
+with customer_rows as {{ materialized_cte() }} (
 
-    {{ customer_feature_values() }}
+    {{ customer_rows_with_segments() }}
 
 ),
 
 feature_values as {{ inlined_cte() }} (
 
-    -- Each value twice: in the customer's segment, and among all customers (segment_id NULL).
-    select
-        customer_values.feature,
-        case when populations.is_all_customers then null else customer_values.segment_id end as segment_id,
-        customer_values.feature_value,
-        customer_values.model_value,
-        customer_values.z_value
-
-    from customer_values
-    cross join (
-        select true as is_all_customers
-        union all
-        select false as is_all_customers
-    ) as populations
+    {{ customer_feature_values('customer_rows') }}
 
 ),
 
@@ -46,9 +33,10 @@ segments as (
 
 quartile_lists as (
 
+    -- Each segment, and all customers (segment_id NULL): one pass over the values for both populations.
     select
         feature,
-        segment_id,
+        case when grouping(segment_id) = 0 then segment_id end as segment_id,
         count(*) as customers,
         {{ quantiles('model_value', quartiles) }} as model_quartiles,
         avg(model_value) as mean,
@@ -57,7 +45,7 @@ quartile_lists as (
         avg(z_value) as z_mean
 
     from feature_values
-    group by feature, segment_id
+    group by grouping sets ((feature, segment_id), (feature))
 
 ),
 
@@ -94,40 +82,84 @@ boxes as (
 
 ),
 
-whiskers as (
+value_limits as (
 
-    -- The box statistics carried along (one value per group), so that the boxes are computed once.
+    -- Each value with the whisker limits of its segment's box and of the all-customer box.
     select
         feature_values.feature,
         feature_values.segment_id,
-        max(boxes.customers) as customers,
-        max(boxes.q1) as q1,
-        max(boxes.median) as median,
-        max(boxes.q3) as q3,
-        max(boxes.mean) as mean,
-        max(boxes.mean_value) as mean_value,
-        min(case when feature_values.model_value >= boxes.lower_limit then feature_values.model_value end)
-            as lower_whisker,
-        max(case when feature_values.model_value <= boxes.upper_limit then feature_values.model_value end)
-            as upper_whisker,
-        sum(case when feature_values.model_value < boxes.lower_limit
-                   or feature_values.model_value > boxes.upper_limit then 1 else 0 end) as outliers,
-        max(boxes.z_q1) as z_q1,
-        max(boxes.z_median) as z_median,
-        max(boxes.z_q3) as z_q3,
-        max(boxes.z_mean) as z_mean,
-        min(case when feature_values.z_value >= boxes.z_lower_limit then feature_values.z_value end)
-            as z_lower_whisker,
-        max(case when feature_values.z_value <= boxes.z_upper_limit then feature_values.z_value end)
-            as z_upper_whisker,
-        sum(case when feature_values.z_value < boxes.z_lower_limit
-                   or feature_values.z_value > boxes.z_upper_limit then 1 else 0 end) as z_outliers
+        feature_values.model_value,
+        feature_values.z_value,
+        segment_boxes.lower_limit as segment_lower_limit,
+        segment_boxes.upper_limit as segment_upper_limit,
+        segment_boxes.z_lower_limit as segment_z_lower_limit,
+        segment_boxes.z_upper_limit as segment_z_upper_limit,
+        all_boxes.lower_limit as all_lower_limit,
+        all_boxes.upper_limit as all_upper_limit,
+        all_boxes.z_lower_limit as all_z_lower_limit,
+        all_boxes.z_upper_limit as all_z_upper_limit
 
     from feature_values
-    inner join boxes
-        on feature_values.feature = boxes.feature
-        and feature_values.segment_id is not distinct from boxes.segment_id
-    group by feature_values.feature, feature_values.segment_id
+    inner join boxes as segment_boxes
+        on feature_values.feature = segment_boxes.feature
+        and feature_values.segment_id = segment_boxes.segment_id
+    inner join boxes as all_boxes
+        on feature_values.feature = all_boxes.feature
+        and all_boxes.segment_id is null
+
+),
+
+whisker_values as (
+
+    -- Grouped like the boxes, each population against its own limits.
+    select
+        feature,
+        case when grouping(segment_id) = 0 then segment_id end as segment_id,
+        {%- for population in ['segment', 'all'] %}
+        min(case when model_value >= {{ population }}_lower_limit then model_value end)
+            as {{ population }}_lower_whisker,
+        max(case when model_value <= {{ population }}_upper_limit then model_value end)
+            as {{ population }}_upper_whisker,
+        sum(case when model_value < {{ population }}_lower_limit
+                   or model_value > {{ population }}_upper_limit then 1 else 0 end) as {{ population }}_outliers,
+        min(case when z_value >= {{ population }}_z_lower_limit then z_value end)
+            as {{ population }}_z_lower_whisker,
+        max(case when z_value <= {{ population }}_z_upper_limit then z_value end)
+            as {{ population }}_z_upper_whisker,
+        sum(case when z_value < {{ population }}_z_lower_limit
+                   or z_value > {{ population }}_z_upper_limit then 1 else 0 end) as {{ population }}_z_outliers,
+        {%- endfor %}
+        grouping(segment_id) = 1 as is_all_customers
+
+    from value_limits
+    group by grouping sets ((feature, segment_id), (feature))
+
+),
+
+whiskers as (
+
+    select
+        boxes.feature,
+        boxes.segment_id,
+        boxes.customers,
+        boxes.q1,
+        boxes.median,
+        boxes.q3,
+        boxes.mean,
+        boxes.mean_value,
+        {%- for statistic in ['lower_whisker', 'upper_whisker', 'outliers', 'z_lower_whisker', 'z_upper_whisker', 'z_outliers'] %}
+        case when whisker_values.is_all_customers then whisker_values.all_{{ statistic }}
+             else whisker_values.segment_{{ statistic }} end as {{ statistic }},
+        {%- endfor %}
+        boxes.z_q1,
+        boxes.z_median,
+        boxes.z_q3,
+        boxes.z_mean
+
+    from boxes
+    inner join whisker_values
+        on boxes.feature = whisker_values.feature
+        and boxes.segment_id is not distinct from whisker_values.segment_id
 
 ),
 
