@@ -1,5 +1,7 @@
 """What the dbt Python models need: the checked clustering settings, the feature matrix from a relation,
-and frames shaped like the tables they return. Kept here so the models stay thin and this stays tested."""
+and frames shaped like the tables they return. Kept here so the models stay thin and this stays tested.
+Relations are read through segwarehouse.data_access, so each function takes a DuckDB relation, a Spark
+DataFrame or a Table."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from segwarehouse.data_access import Table, seeded_order
 from segwarehouse.lifecycle.frozen_model import FeaturePreprocessing, FrozenModel, frozen_model_from_rows
 
 if TYPE_CHECKING:
@@ -23,10 +26,10 @@ FEATURE_BATCH_ROWS = 262_144
 
 def settings_from_checked(relation: Any) -> SelectionSettings:
     """SelectionSettings from int_clustering_inputs_checked: the clustering vars as the build checked and
-    typed them once, in SQL (macro clustering_settings). `relation`: a DuckDB relation of that one row."""
+    typed them once, in SQL (macro clustering_settings). `relation`: that one row."""
     from segwarehouse.clustering.selection import SelectionSettings
 
-    row = dict(zip(relation.columns, relation.fetchone(), strict=True))
+    row = Table.of(relation).first()
     return SelectionSettings(
         k_min=int(row["k_min"]),
         k_max=int(row["k_max"]),
@@ -45,28 +48,30 @@ def settings_from_checked(relation: Any) -> SelectionSettings:
 def feature_matrix(
     relation: Any, features: list[str] | None = None, ordered: bool = False
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(customer ids, float32 matrix, feature names) from a DuckDB relation whose first column is
+    """(customer ids, float32 matrix, feature names) from a relation whose first column is
     customer_id and whose other columns are the standardized features; only `features` (in that order)
     when given. Missing values are 0 (the mean). `ordered`: rows sorted by customer id, so that samples
     drawn by position are the same on every run (training needs it; scoring does not).
 
-    The matrix is filled from Arrow record batches as they stream out of DuckDB, into one preallocated
-    float32 array: no pandas frame and no float64 copy of the whole table. float32 keeps 7 significant
-    digits of a z-score, far finer than any cluster boundary, at half the memory."""
-    if features is not None:
-        missing = sorted(set(features) - set(relation.columns))
-        if missing:
-            raise ValueError(f"feature(s) {', '.join(missing)} not in the standardized feature table")
-        relation = relation.project(", ".join(["customer_id", *(f'"{name}"' for name in features)]))
-    if ordered:
-        relation = relation.order("customer_id")
-    names = [name for name in relation.columns if name != "customer_id"]
-    n_rows = relation.aggregate("count(*)").fetchone()[0]
+    The matrix is filled from Arrow record batches as they stream out of DuckDB (on Spark: as they arrive
+    at the driver), into one preallocated float32 array: no pandas frame and no float64 copy of the whole
+    table. float32 keeps 7 significant digits of a z-score, far finer than any cluster boundary, at half
+    the memory."""
+    table = Table.of(relation)
+    if features is None:
+        features = [name for name in table.columns if name != "customer_id"]
+    missing = sorted(set(features) - set(table.columns))
+    if missing:
+        raise ValueError(f"feature(s) {', '.join(missing)} not in the standardized feature table")
+    columns = ", ".join(["customer_id", *(table.quote(name) for name in features)])
+    order = " order by customer_id" if ordered else ""
+    table = table.query(f"select {columns} from $table{order}")
+    names = list(features)
+    n_rows = table.count()
     matrix = np.zeros((n_rows, len(names)), dtype=np.float32)
     ids = np.empty(n_rows, dtype=object)
-    reader = relation.fetch_arrow_reader(batch_size=FEATURE_BATCH_ROWS)
     start = 0
-    for batch in reader:
+    for batch in table.arrow_batches(FEATURE_BATCH_ROWS):
         stop = start + batch.num_rows
         ids[start:stop] = batch.column("customer_id").to_numpy(zero_copy_only=False)
         for position, name in enumerate(names):
@@ -126,7 +131,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
 
 def latest_model_version(relation: Any) -> int | None:
     """The highest model_version in a relation that has that column (None when it holds no row)."""
-    value = relation.aggregate("max(model_version)").fetchone()[0]
+    value = Table.of(relation).scalar("select max(model_version) from $table")
     return None if value is None else int(value)
 
 
@@ -135,15 +140,12 @@ def frozen_preprocessing(
 ) -> tuple[list[str], dict[str, FeaturePreprocessing], dict]:
     """(features in model order, their preprocessing, the training run's facts) of one model version, from
     a relation shaped like int_feature_parameters_frozen."""
-    table = (
-        relation.filter(f"model_version = {int(version)} and is_model_feature")
-        .order("feature_position")
-        .project(
-            "feature, transform, lower_fence, upper_fence, scaling_center, scaling_scale, fill_value, "
-            "strftime(trained_at, '%Y-%m-%d %H:%M:%S.%f') as trained_at, training_fingerprint"
-        )
-        .fetchall()
-    )
+    parameters = Table.of(relation)
+    table = parameters.query(
+        "select feature, transform, lower_fence, upper_fence, scaling_center, scaling_scale, fill_value, "
+        f"{parameters.timestamp_text('trained_at')} as trained_at, training_fingerprint from $table "
+        f"where model_version = {int(version)} and is_model_feature order by feature_position"
+    ).rows()
     if not table:
         raise ValueError(f"no frozen preprocessing for model version {version}")
     features = [row[0] for row in table]
@@ -165,15 +167,15 @@ def training_matrix(
     relation: Any, features: list[str], sample_size: int, random_seed: int
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The rows training reads: every customer when there are at most `sample_size`, otherwise a seeded
-    sample of that many (the customers with the smallest hash of id and seed, found in one streaming pass,
-    never every row through Python). Sorted by customer id, so that samples drawn by position are the
-    same on every run. Selection and training read the same rows."""
-    total = relation.aggregate("count(*)").fetchone()[0]
-    if total > sample_size:
-        relation = relation.order(f"hash(customer_id || '#{int(random_seed)}'), customer_id").limit(
-            sample_size
+    sample of that many (the first by data_access.seeded_order: the same customers on DuckDB and Spark,
+    chosen by the engine, never every row through Python). Sorted by customer id, so that samples drawn by
+    position are the same on every run. Selection and training read the same rows."""
+    table = Table.of(relation)
+    if table.count() > sample_size:
+        table = table.query(
+            f"select * from $table order by {seeded_order(str(int(random_seed)))} limit {int(sample_size)}"
         )
-    return feature_matrix(relation, features, ordered=True)
+    return feature_matrix(table, features, ordered=True)
 
 
 def trained_model(trained: Any, preprocessing: Any, version: int | None = None) -> FrozenModel | None:
@@ -183,39 +185,39 @@ def trained_model(trained: Any, preprocessing: Any, version: int | None = None) 
         version = latest_model_version(trained)
         if version is None:
             return None
-    rows = trained.filter(f"model_version = {int(version)}").df()
+    rows = Table.of(trained).query(f"select * from $table where model_version = {int(version)}").pandas()
     if rows.empty:
         return None
     features, steps, _ = frozen_preprocessing(preprocessing, version)
     return frozen_model_from_rows(rows, steps, features)
 
 
-def stratified_sample(segments: Any, per_segment: int, random_seed: int) -> Any:
-    """(customer_id, segment_id) of up to `per_segment` customers of each segment: those with the
-    smallest hash of their id and the seed, so that a segment smaller than that is taken whole and the
-    same customers and seed give the same sample. `segments`: a DuckDB relation with customer_id and
-    segment_id; the window runs in DuckDB over those two columns, so no customer reaches Python unless
-    sampled."""
+def stratified_sample(segments: Any, per_segment: int, random_seed: int) -> Table:
+    """(customer_id, segment_id) of up to `per_segment` customers of each segment: the first by
+    data_access.seeded_order, so that a segment smaller than that is taken whole and the same customers
+    and seed give the same sample. `segments`: a relation with customer_id and segment_id; the window runs
+    in the engine over those two columns, so no customer reaches Python unless sampled."""
     if int(per_segment) < 1:
         raise ValueError(f"customers per segment must be at least 1, got {per_segment}")
-    sample_key = f"hash(customer_id || '#projection#{int(random_seed)}')"
-    ranked = segments.project(
-        "customer_id, segment_id, "
-        f"row_number() over (partition by segment_id order by {sample_key}, customer_id) as sample_rank"
+    order = seeded_order(f"projection#{int(random_seed)}")
+    return Table.of(segments).query(
+        "select customer_id, segment_id from (select customer_id, segment_id, row_number() over "
+        f"(partition by segment_id order by {order}) as sample_rank from $table) as ranked "
+        f"where sample_rank <= {int(per_segment)}"
     )
-    return ranked.filter(f"sample_rank <= {int(per_segment)}").project("customer_id, segment_id")
 
 
 def population_moments(relation: Any, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(means, population covariance matrix) of `columns` over every row of a DuckDB relation, computed
-    in one aggregate pass in DuckDB; a missing value counts as 0 (the mean of a standardized feature), as
+    """(means, population covariance matrix) of `columns` over every row of a relation, computed in one
+    aggregate pass in the engine; a missing value counts as 0 (the mean of a standardized feature), as
     in feature_matrix."""
-    values = [f'coalesce("{name}", 0)::double' for name in columns]
+    table = Table.of(relation)
+    values = [f"cast(coalesce({table.quote(name)}, 0) as double)" for name in columns]
     size = len(columns)
     pairs = [(i, j) for i in range(size) for j in range(i, size)]
     aggregates = [f"avg({value})" for value in values]
     aggregates += [f"covar_pop({values[i]}, {values[j]})" for i, j in pairs]
-    row = relation.aggregate(", ".join(aggregates)).fetchone()
+    row = table.query(f"select {', '.join(aggregates)} from $table").rows()[0]
     means = np.array(row[:size], dtype=np.float64)
     covariance = np.zeros((size, size))
     for (i, j), value in zip(pairs, row[size:], strict=True):

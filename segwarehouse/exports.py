@@ -2,7 +2,10 @@
 
 A build writes its files beside their final names (`<name>.<format>.pending`); the publishing step renames
 them into place after the warehouse file is published, so the files under export_dir always come from the
-same, fully tested build as the published warehouse."""
+same, fully tested build as the published warehouse.
+
+On Spark the tables themselves are the published state: the files are written where Spark writes (a
+directory of part files per export, local or on the cluster's storage), in place, by the build."""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from segwarehouse.data_access import SPARK, engine_of
 
 EXPORT_FORMATS = ("csv", "parquet")
 PENDING_SUFFIX = ".pending"
@@ -52,8 +57,11 @@ def export_relations(
     relations: dict[str, Any], directory: str | Path, formats: tuple[str, ...] = EXPORT_FORMATS
 ) -> pd.DataFrame:
     """Write each DuckDB relation as `<name>.<format>` for each of `formats` (see export_formats) under
-    `directory` (created when missing), each to its pending path. Returns one row per file: name, format,
-    final path, rows, exported_at; no row and no directory when `formats` is empty."""
+    `directory` (created when missing), each to its pending path; Spark DataFrames go to
+    export_spark_frames. Returns one row per file: name, format, final path, rows, exported_at; no row and
+    no directory when `formats` is empty."""
+    if any(engine_of(relation) == SPARK for relation in relations.values()):
+        return export_spark_frames(relations, str(directory), formats)
     written = []
     if not formats:
         return _manifest(written)
@@ -82,6 +90,46 @@ def export_relations(
 
 def _manifest(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)).astype(EXPORT_COLUMNS)
+
+
+def export_spark_frames(
+    frames: dict[str, Any], directory: str, formats: tuple[str, ...] = EXPORT_FORMATS
+) -> Any:
+    """Write each Spark DataFrame as `<name>.<format>` for each of `formats` (CSV with a header) under
+    `directory`, each a directory of part files that Spark replaces whole. A path without a scheme is
+    local and made absolute; one with a scheme (s3://, dbfs:/) is the cluster's and used as given.
+    Returns one row per directory written, shaped as export_relations' rows; with no format, an empty
+    Spark DataFrame of those columns (Spark cannot type an empty pandas frame)."""
+    if not formats:
+        session = next(iter(frames.values())).sparkSession
+        return session.createDataFrame(
+            [],
+            "export_name string, file_format string, file_path string, row_count bigint, "
+            "exported_at timestamp",
+        )
+    if "://" not in directory and not directory.startswith("dbfs:"):
+        directory = str(Path(directory).resolve())
+    exported_at = datetime.now(UTC).replace(tzinfo=None)
+    written = []
+    for name, frame in frames.items():
+        rows = frame.count()
+        for file_format in formats:
+            path = f"{directory.rstrip('/')}/{name}.{file_format}"
+            writer = frame.write.mode("overwrite")
+            if file_format == "csv":
+                writer.option("header", "true").csv(path)
+            else:
+                writer.parquet(path)
+            written.append(
+                {
+                    "export_name": name,
+                    "file_format": file_format,
+                    "file_path": path,
+                    "row_count": int(rows),
+                    "exported_at": exported_at,
+                }
+            )
+    return _manifest(written)
 
 
 def publish_exports(final_paths: list[str]) -> list[str]:

@@ -91,3 +91,17 @@ def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
         for schema, table, rows in tables
         if _is_published(schema, table)
     ]
+
+
+def published_in_place(tables: dict[str, Any], schema: str) -> list[dict]:
+    """The publication log where the tables are the published state (Spark): one row per mart (schema,
+    table, rows), published_to naming the database, and nothing copied. `tables`: data_access Tables."""
+    return [
+        {
+            "schema_name": schema,
+            "table_name": name,
+            "row_count": table.count(),
+            "published_to": f"spark:{schema}",
+        }
+        for name, table in sorted(tables.items())
+    ]

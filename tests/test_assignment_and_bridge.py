@@ -5,6 +5,7 @@ import pytest
 
 from segwarehouse.clustering.assignment import assign_customers, segment_ids_by_size
 from segwarehouse.clustering.candidates import FittedCandidate, fit_candidate
+from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import (
     feature_matrix,
     population_moments,
@@ -63,7 +64,10 @@ def checked_row(**changes) -> duckdb.DuckDBPyRelation:
         "minimum_customers": "60",
         **changes,
     }
-    return CONNECTION.sql("select " + ", ".join(f"{value} as {name}" for name, value in values.items()))
+    return Table(
+        CONNECTION.sql("select " + ", ".join(f"{value} as {name}" for name, value in values.items())),
+        CONNECTION,
+    )
 
 
 def test_settings_come_typed_from_the_checked_row():
@@ -86,7 +90,10 @@ def test_settings_come_typed_from_the_checked_row():
 
 def test_feature_matrix_from_a_relation_keeps_row_and_column_order():
     connection = duckdb.connect()
-    relation = connection.sql("select * from (values ('b', 4.5, 0.0), ('a', 0.1, 0.0)) t(customer_id, x, y)")
+    relation = Table(
+        connection.sql("select * from (values ('b', 4.5, 0.0), ('a', 0.1, 0.0)) t(customer_id, x, y)"),
+        connection,
+    )
     ids, matrix, names = feature_matrix(relation)
     assert ids.tolist() == ["b", "a"] and names == ["x", "y"]
     np.testing.assert_allclose(matrix, [[4.5, 0.0], [0.1, 0.0]])
@@ -105,19 +112,23 @@ def segments():
         "create table segments as select cast(i as varchar) as customer_id, "
         "case when i < 5 then 3 when i < 55 then 2 else 1 end as segment_id from range(555) as t(i)"
     )
-    yield connection.table("segments")
+    yield Table(connection.table("segments"), connection)
     connection.close()
 
 
 def sampled(relation, per_segment, seed) -> pd.DataFrame:
-    return stratified_sample(relation, per_segment, seed).order("customer_id").df()
+    return (
+        stratified_sample(relation, per_segment, seed)
+        .query("select * from $table order by customer_id")
+        .pandas()
+    )
 
 
 def test_the_projection_sample_is_capped_per_segment_and_takes_small_segments_whole(segments):
     sample = sampled(segments, 40, 42)
     assert sample.groupby("segment_id").size().to_dict() == {1: 40, 2: 40, 3: 5}
     assert sample["customer_id"].is_unique
-    everyone = segments.df()
+    everyone = segments.pandas()
     assert set(sample.loc[sample["segment_id"] == 3, "customer_id"]) == set(
         everyone.loc[everyone["segment_id"] == 3, "customer_id"]
     )
@@ -140,7 +151,7 @@ def test_population_moments_are_numpys_with_missing_values_at_zero():
     connection = duckdb.connect()
     frame = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "x_z": [1.0, None, 3.0, -2.0]})
     frame["y_z"] = [0.5, 2.0, -1.0, 0.0]
-    relation = connection.from_df(frame)
+    relation = Table(connection.from_df(frame), connection)
     means, covariance = population_moments(relation, ["x_z", "y_z"])
     values = frame[["x_z", "y_z"]].fillna(0).to_numpy()
     np.testing.assert_allclose(means, values.mean(axis=0))

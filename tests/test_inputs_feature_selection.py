@@ -4,6 +4,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import feature_matrix
 
 
@@ -21,11 +22,13 @@ def connection():
 
 
 def test_feature_matrix_keeps_only_the_model_features_in_their_order(connection):
-    ids, matrix, names = feature_matrix(connection.table("standardized"), ["recency_days", "frequency"])
+    ids, matrix, names = feature_matrix(
+        Table(connection.table("standardized"), connection), ["recency_days", "frequency"]
+    )
     assert list(ids) == ["a", "b"]
     assert names == ["recency_days", "frequency"]
     np.testing.assert_array_equal(matrix, [[-1.0, 1.0], [1.0, -1.0]])
-    _, everything, all_names = feature_matrix(connection.table("standardized"))
+    _, everything, all_names = feature_matrix(Table(connection.table("standardized"), connection))
     assert all_names == ["frequency", "recency_days", "monetary", "return_rate"] and everything.shape == (
         2,
         4,
@@ -34,4 +37,4 @@ def test_feature_matrix_keeps_only_the_model_features_in_their_order(connection)
 
 def test_an_unknown_feature_is_a_clear_error(connection):
     with pytest.raises(ValueError, match="sessions"):
-        feature_matrix(connection.table("standardized"), ["sessions"])
+        feature_matrix(Table(connection.table("standardized"), connection), ["sessions"])

@@ -5,6 +5,7 @@ import pytest
 
 from segwarehouse.clustering.assignment import assign_customers
 from segwarehouse.clustering.candidates import fit_candidate
+from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import trained_model
 from segwarehouse.lifecycle.drift import bin_shares, population_stability_index, training_bin_edges
 from segwarehouse.lifecycle.frozen_model import (
@@ -198,7 +199,9 @@ def test_scoring_is_identical_after_a_round_trip_through_the_parameter_table():
         "'2026-01-01 00:00:00'::timestamp as trained_at, 'f' as training_fingerprint "
         "from (values ('x', 1), ('y', 2)) as features (feature, position)"
     )
-    restored = trained_model(connection.table("trained"), connection.table("frozen"))
+    restored = trained_model(
+        Table(connection.table("trained"), connection), Table(connection.table("frozen"), connection)
+    )
     pd.testing.assert_frame_equal(
         score_customers(model, np.arange(len(matrix)), matrix),
         score_customers(restored, np.arange(len(matrix)), matrix),

@@ -285,14 +285,15 @@ def test_sql_scoring_assigns_as_the_package_reference_does(lifecycle):
     """int_customers_segmented (SQL) against segwarehouse's reference scoring of the same frozen model."""
     import duckdb
 
+    from segwarehouse.data_access import Table
     from segwarehouse.dbt_bridge import trained_model
     from segwarehouse.lifecycle.scoring import score_customers
 
     warehouse, steps = lifecycle["warehouse"], lifecycle["steps"]
     with duckdb.connect(str(warehouse.working_path), read_only=True) as connection:
         model = trained_model(
-            connection.table("lifecycle.int_segment_models_trained"),
-            connection.table("lifecycle.int_feature_parameters_frozen"),
+            Table(connection.table("lifecycle.int_segment_models_trained"), connection),
+            Table(connection.table("lifecycle.int_feature_parameters_frozen"), connection),
         )
     scored = steps["retrained"]["scored"].set_index("customer_id")
     sql = steps["retrained"]["assignments"].set_index("customer_id").loc[scored.index]

@@ -103,3 +103,25 @@ def spark_dbt(spark_ready, tmp_path) -> Callable[..., SparkDbtRun]:
         return run_spark_dbt(project_dir, tmp_path / "spark", *args, helper=helper)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def spark_session(spark_ready, tmp_path_factory):
+    """A small local SparkSession in the test process (stopped at the end of the session)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    directory = tmp_path_factory.mktemp("spark-session")
+    session = (
+        SparkSession.builder.master("local[1]")
+        .config("spark.sql.warehouse.dir", str(directory / "spark-warehouse"))
+        .config("spark.driver.memory", "1g")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()

@@ -2,6 +2,7 @@
 the rule's choice. Runs when this build froze a new version (int_feature_parameters_frozen holds a version
 this table does not have yet), on the rows training reads."""
 
+from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import (
     candidates_table,
     frozen_preprocessing,
@@ -12,21 +13,20 @@ from segwarehouse.dbt_bridge import (
 
 
 def model(dbt, session):
-    preprocessing = dbt.ref("int_feature_parameters_frozen")
+    preprocessing = Table(dbt.ref("int_feature_parameters_frozen"), session)
     version = latest_model_version(preprocessing)
-    if (
-        dbt.is_incremental
-        and session.sql(f"select count(*) from {dbt.this} where model_version = {version}").fetchone()[0]
-    ):
-        # The version in use was selected by an earlier build.
-        return session.sql(f"select * from {dbt.this} where false").df()
+    if dbt.is_incremental:
+        selected = Table.this(dbt, session)
+        if selected.scalar(f"select count(*) from $table where model_version = {version}"):
+            # The version in use was selected by an earlier build.
+            return selected.no_rows()
     from segwarehouse.clustering.selection import select_model
 
     # Checked in SQL first: the clustering vars (typed, in this row), enough customers, a feature that varies.
-    settings = settings_from_checked(dbt.ref("int_clustering_inputs_checked"))
+    settings = settings_from_checked(Table(dbt.ref("int_clustering_inputs_checked"), session))
     features, _, _ = frozen_preprocessing(preprocessing, version)
     _, matrix, features = training_matrix(
-        dbt.ref("int_customer_features_standardized"),
+        Table(dbt.ref("int_customer_features_standardized"), session),
         features,
         settings.fit_sample_size,
         settings.random_seed,

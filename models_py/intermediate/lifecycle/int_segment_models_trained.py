@@ -3,6 +3,7 @@ the previous version's segments after a retrain), size and centroid shift, the c
 weights and precision factors, and the drift reference. Appended when this build froze a new version;
 what every later build scores with (int_customers_segmented, in SQL)."""
 
+from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import (
     frozen_preprocessing,
     latest_model_version,
@@ -13,27 +14,28 @@ from segwarehouse.dbt_bridge import (
 
 
 def model(dbt, session):
-    preprocessing = dbt.ref("int_feature_parameters_frozen")
+    preprocessing = Table(dbt.ref("int_feature_parameters_frozen"), session)
     version = latest_model_version(preprocessing)
     previous = None
     if dbt.is_incremental:
-        trained = session.sql(f"select * from {dbt.this}")
-        if trained.filter(f"model_version = {version}").aggregate("count(*)").fetchone()[0]:
-            return session.sql(f"select * from {dbt.this} where false").df()
+        trained = Table.this(dbt, session)
+        if trained.scalar(f"select count(*) from $table where model_version = {version}"):
+            return trained.no_rows()
         previous = trained_model(trained, preprocessing)
     # Imported only when training: a scoring build needs none of it.
     from segwarehouse.clustering.selection import fit_selected
     from segwarehouse.lifecycle.frozen_model import model_parameter_rows
     from segwarehouse.lifecycle.training import freeze_trained_model
 
-    settings = settings_from_checked(dbt.ref("int_clustering_inputs_checked"))
-    candidates = dbt.ref("int_segment_candidates_evaluated").filter(
-        f"model_version = {version} and is_selected"
+    settings = settings_from_checked(Table(dbt.ref("int_clustering_inputs_checked"), session))
+    selected = (
+        Table(dbt.ref("int_segment_candidates_evaluated"), session)
+        .query(f"select * from $table where model_version = {version} and is_selected")
+        .first()
     )
-    selected = dict(zip(candidates.columns, candidates.fetchone(), strict=True))
     features, steps, facts = frozen_preprocessing(preprocessing, version)
     _, matrix, features = training_matrix(
-        dbt.ref("int_customer_features_standardized"),
+        Table(dbt.ref("int_customer_features_standardized"), session),
         features,
         settings.fit_sample_size,
         settings.random_seed,

@@ -5,21 +5,23 @@ segment's profile on the training customers (segwarehouse.lifecycle.naming)."""
 
 import pandas as pd
 
+from segwarehouse.data_access import Table
 from segwarehouse.lifecycle.naming import NAME_COLUMNS, Catalogue, name_segments
 
 
 def model(dbt, session):
-    trained = dbt.ref("int_segment_models_trained")
-    version = trained.aggregate("max(model_version)").fetchone()[0]
+    trained = Table(dbt.ref("int_segment_models_trained"), session)
+    version = int(trained.scalar("select max(model_version) from $table"))
     previous_names = None
     if dbt.is_incremental:
-        if session.sql(f"select count(*) from {dbt.this} where model_version = {version}").fetchone()[0]:
-            return session.sql(f"select * from {dbt.this} where false").df()
-        previous_names = session.sql(f"select * from {dbt.this}").df()
-    segments = trained.filter(
-        f"model_version = {version} and parameter in ('segment_position', 'centroid_shift', "
-        "'previous_model_version')"
-    ).df()
+        named = Table.this(dbt, session)
+        if named.scalar(f"select count(*) from $table where model_version = {version}"):
+            return named.no_rows()
+        previous_names = named.pandas()
+    segments = trained.query(
+        f"select * from $table where model_version = {version} and parameter in ('segment_position', "
+        "'centroid_shift', 'previous_model_version')"
+    ).pandas()
     positions = segments[segments["parameter"] == "segment_position"].sort_values("value")
     segment_ids = [int(segment_id) for segment_id in positions["segment_id"]]
     shifts = segments[segments["parameter"] == "centroid_shift"].set_index("segment_id")["value"]
@@ -33,12 +35,16 @@ def model(dbt, session):
             & previous_names["segment_id"].isin(matched)
         ]
     catalogue = Catalogue(
-        personas=dbt.ref("persona_catalogue").df(),
-        signatures=dbt.ref("persona_signatures").df(),
-        labels=dbt.ref("int_feature_candidates_listed").project("feature, label, high_label, low_label").df(),
+        personas=Table(dbt.ref("persona_catalogue"), session).pandas(),
+        signatures=Table(dbt.ref("persona_signatures"), session).pandas(),
+        labels=Table(dbt.ref("int_feature_candidates_listed"), session)
+        .query("select feature, label, high_label, low_label from $table")
+        .pandas(),
     )
     profile = (
-        dbt.ref("int_segment_features_profiled").project("segment_id, feature, centroid_z, is_observed").df()
+        Table(dbt.ref("int_segment_features_profiled"), session)
+        .query("select segment_id, feature, centroid_z, is_observed from $table")
+        .pandas()
     )
     names = name_segments(segment_ids, profile, catalogue, float(dbt.config.get("persona_min_z")), inherited)
     names.insert(0, "model_version", version)
