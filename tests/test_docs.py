@@ -19,7 +19,8 @@ def vars_read_by_the_project() -> set[str]:
     for source in sources:
         names |= set(VAR_CALL.findall(source.read_text()))
     # Each input's vars are read by name pattern (var(input_name ~ '_path')).
-    names |= {f"{name}_{suffix}" for name in INPUTS for suffix in ("path", "columns", "encoding")}
+    suffixes = ("path", "relation", "row_order", "columns", "encoding")
+    names |= {f"{name}_{suffix}" for name in INPUTS for suffix in suffixes}
     return names
 
 

@@ -1,7 +1,8 @@
-{#- Reading the user's files. Every input is read as text and mapped to canonical column names by the
+{#- Reading the user's data: each input is a file (var `<input>_path`) or a table or view (var
+    `<input>_relation`). Every input is read as text and mapped to canonical column names by the
     `<input>_columns` var, so that cleaning can catch and report values that do not parse.
-    Each input file is probed once per build (stg_input_files): whether it exists and holds rows, its text
-    encoding and its columns. Every model that needs those facts reads that small table. -#}
+    Each input is probed once per build (stg_input_files): whether it exists and holds rows, a file's text
+    encoding, and its columns. Every model that needs those facts reads that small table. -#}
 
 {% macro input_names() %}
     {{ return(['customers', 'transactions', 'events', 'coupon_redemptions']) }}
@@ -30,13 +31,50 @@
 
 {% macro any_input_configured() %}
     {%- for name in input_names() -%}
-        {%- if var(name ~ '_path', none) is not none -%}{{ return(true) }}{%- endif -%}
+        {%- if var(name ~ '_path', none) is not none or var(name ~ '_relation', none) is not none -%}
+            {{ return(true) }}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(false) }}
 {% endmacro %}
 
-{#- The file behind an input, or none when the input is absent. With no input configured at all, the
-    customer table is the generated demo data. -#}
+{#- The table or view an input is read from (var `<input>_relation`: `table`, `schema.table` or
+    `database.schema.table`), as given; none when the input is not read from a relation. A file and a
+    relation for the same input, or a name that is not a plain dotted name, are errors. -#}
+{% macro input_relation_name(input_name) %}
+    {%- set name = var(input_name ~ '_relation', none) -%}
+    {%- if name is none -%}{{ return(none) }}{%- endif -%}
+    {%- if name is not string
+            or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*){0,2}$', name) -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_relation must name a table or view as table, schema.table or "
+            ~ "database.schema.table (letters, digits and underscores), got '" ~ name ~ "'") }}
+    {%- endif -%}
+    {%- if var(input_name ~ '_path', none) is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "the " ~ input_name ~ " input is given twice: var " ~ input_name ~ "_path (a file) and var "
+            ~ input_name ~ "_relation (a table or view); set one of them") }}
+    {%- endif -%}
+    {%- if var(input_name ~ '_encoding', none) is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_encoding applies to files; the " ~ input_name ~ " input is the relation "
+            ~ name ~ " (var " ~ input_name ~ "_relation)") }}
+    {%- endif -%}
+    {{ return(name) }}
+{% endmacro %}
+
+{#- The relation var `<input>_relation` names; schema and database default to the target's (as in the
+    sources of _input_sources.yml, which declare the same relations). -#}
+{% macro input_relation(input_name) %}
+    {%- set parts = input_relation_name(input_name).split('.') -%}
+    {{ return(api.Relation.create(
+        database=parts[-3] if parts | length > 2 else target.get('database'),
+        schema=parts[-2] if parts | length > 1 else target.schema,
+        identifier=parts[-1])) }}
+{% endmacro %}
+
+{#- The file behind an input, or none when the input is absent or read from a relation. With no input
+    configured at all, the customer table is the generated demo data. -#}
 {% macro input_path(input_name) %}
     {%- set path = var(input_name ~ '_path', none) -%}
     {%- if path is none and input_name == 'customers' and not any_input_configured() -%}
@@ -45,9 +83,30 @@
     {{ return(path) }}
 {% endmacro %}
 
-{#- Whether an input is given (its path var is set; for customers also the demo default). -#}
+{#- Whether an input is given (its path or relation var is set; for customers also the demo default). -#}
 {% macro input_is_present(input_name) %}
-    {{ return(input_path(input_name) is not none) }}
+    {{ return(input_path(input_name) is not none or input_relation_name(input_name) is not none) }}
+{% endmacro %}
+
+{#- The order that numbers a relation's rows (source_row_number: the positions rejected_rows reports, and
+    "the last in the input" when conflicting duplicates tie): var `<input>_row_order`, column names of the
+    relation (one or a list); unset, every column of the relation in its order. A relation has no order
+    of its own, and this one reads the same on every engine. NULLs sort last; rows equal in every column
+    of the order are numbered in any order among themselves. -#}
+{% macro input_row_order(input_name, columns, check=true) %}
+    {%- set configured = var(input_name ~ '_row_order', none) -%}
+    {%- if configured is none -%}{{ return(columns) }}{%- endif -%}
+    {%- set order = [configured] if configured is string else configured -%}
+    {%- if order is string or order is mapping or order | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_row_order must be a column name or a list of them, got '" ~ configured ~ "'") }}
+    {%- endif -%}
+    {%- for column in order if check and column not in columns -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_row_order names '" ~ column ~ "', which is not a column of "
+            ~ input_relation_name(input_name) ~ "; it has: " ~ (columns | join(', '))) }}
+    {%- endfor -%}
+    {{ return(order) }}
 {% endmacro %}
 
 {% macro sql_string(value) -%}
@@ -115,12 +174,44 @@
     {{ return(encoding) }}
 {% endmacro %}
 
-{#- Probe one input's file, at run time: it must exist and hold rows. Returns {path, encoding, columns}:
-    the encoding (var `<input>_encoding` when set; otherwise UTF-8, or latin-1 when an uncompressed CSV is
-    not valid UTF-8) and the file's column names. Called once per build, by stg_input_files. -#}
+{#- Probe one input, at run time: it must exist and hold rows. Returns {path, encoding, columns}: path is
+    the file, or the relation's name as given; the encoding of a file (var `<input>_encoding` when set;
+    otherwise UTF-8, or latin-1 when an uncompressed CSV is not valid UTF-8), none for a relation; the
+    column names. Called once per build, by stg_input_files. -#}
+{% macro probe_input(input_name) %}
+    {%- if input_relation_name(input_name) is not none -%}
+        {{ return(probe_input_relation(input_name)) }}
+    {%- endif -%}
+    {{ return(probe_input_file(input_name)) }}
+{% endmacro %}
+
+{% macro probe_input_relation(input_name) %}
+    {%- set name = input_relation_name(input_name) -%}
+    {%- set wanted = input_relation(input_name) -%}
+    {%- do input_column_map(input_name) -%}
+    {%- set relation = adapter.get_relation(
+        database=wanted.database, schema=wanted.schema, identifier=wanted.identifier) -%}
+    {%- if relation is none -%}
+        {{ exceptions.raise_compiler_error(
+            "table or view not found: " ~ name ~ " (var " ~ input_name ~ "_relation)") }}
+    {%- endif -%}
+    {%- set has_rows = run_query("select count(*) from (select 1 from " ~ relation ~ " limit 1) as probe").columns[0].values()[0] -%}
+    {%- if has_rows == 0 -%}
+        {{ exceptions.raise_compiler_error(input_name ~ " input has no rows: " ~ name ~ " (var " ~ input_name ~ "_relation)") }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- do input_row_order(input_name, columns) -%}
+    {{ return({'path': name, 'encoding': none, 'columns': columns}) }}
+{% endmacro %}
+
 {% macro probe_input_file(input_name) %}
     {%- set path = input_path(input_name) -%}
     {%- do input_column_map(input_name) -%}
+    {%- if var(input_name ~ '_row_order', none) is not none -%}
+        {{ exceptions.raise_compiler_error(
+            "var " ~ input_name ~ "_row_order applies to a table or view (var " ~ input_name
+            ~ "_relation); the rows of a file are numbered in the file's order") }}
+    {%- endif -%}
     {%- if not adapter.dispatch('input_file_exists', 'segments')(path) -%}
         {{ exceptions.raise_compiler_error("file not found: " ~ path ~ " (var " ~ input_name ~ "_path)") }}
     {%- endif -%}
@@ -149,7 +240,7 @@
         {%- for input_name in input_names() if input_is_present(input_name) -%}
             {%- set canonical = input_columns(input_name) -%}
             {%- do described.update({input_name: {
-                'path': input_path(input_name), 'encoding': 'utf-8',
+                'path': input_relation_name(input_name) or input_path(input_name), 'encoding': 'utf-8',
                 'columns': canonical.required + canonical.optional, 'is_parsing': true}}) -%}
         {%- endfor -%}
         {{ return(described) }}
@@ -171,7 +262,7 @@
         {#- Inputs present now but not recorded (nothing recorded: no input given) are probed. -#}
     {%- endif -%}
     {%- for input_name in input_names() if input_is_present(input_name) and input_name not in described -%}
-        {%- do described.update({input_name: probe_input_file(input_name)}) -%}
+        {%- do described.update({input_name: probe_input(input_name)}) -%}
     {%- endfor -%}
     {{ return(described) }}
 {% endmacro %}
@@ -189,7 +280,9 @@
             {%- continue -%}
         {%- endif -%}
         {%- set columns = [] -%}
-        {%- set file_columns = facts.columns | reject('equalto', 'filename') | list -%}
+        {%- set is_relation = input_relation_name(input_name) is not none -%}
+        {%- set file_columns = facts.columns if is_relation else facts.columns | reject('equalto', 'filename') | list -%}
+        {%- set it_has = ("; the relation has: " if is_relation else "; the file has: ") ~ (file_columns | join(', ')) -%}
         {%- for column in canonical.required + canonical.optional -%}
             {%- set file_column = mapping.get(column, column) -%}
             {%- if file_column in facts.columns -%}
@@ -198,11 +291,11 @@
                 {{ exceptions.raise_compiler_error(
                     "required column " ~ column ~ " is missing from " ~ facts.path
                     ~ (" (mapped to '" ~ file_column ~ "' by var " ~ input_name ~ "_columns)" if column in mapping else "")
-                    ~ "; the file has: " ~ (file_columns | join(', '))) }}
+                    ~ it_has) }}
             {%- elif column in mapping -%}
                 {{ exceptions.raise_compiler_error(
                     "var " ~ input_name ~ "_columns maps " ~ column ~ " to '" ~ file_column ~ "', which is not a column of "
-                    ~ facts.path ~ "; the file has: " ~ (file_columns | join(', '))) }}
+                    ~ facts.path ~ it_has) }}
             {%- endif -%}
         {%- endfor -%}
         {%- do present.update({input_name: columns}) -%}
@@ -210,15 +303,16 @@
     {{ return(present) }}
 {% endmacro %}
 
-{#- Whether a present input's file holds a (canonical) column, after the `<input>_columns` mapping. -#}
+{#- Whether a present input holds a (canonical) column, after the `<input>_columns` mapping. -#}
 {% macro input_has_column(input_name, column, present=none) %}
     {%- set present = present if present is not none else present_input_columns() -%}
     {{ return(column in present.get(input_name, [])) }}
 {% endmacro %}
 
 {#- Select the canonical columns of an input as text, with the row's position in the input (required and
-    optional columns of input_columns(); an optional column the file lacks is NULL). An absent input (its
-    path var unset) is an empty relation with the same columns, so that any subset of the inputs builds. -#}
+    optional columns of input_columns(); an optional column the input lacks is NULL) and where it was read
+    (source_file: the file, or the relation's name). An absent input (neither its path nor its relation
+    var set) is an empty relation with the same columns, so that any subset of the inputs builds. -#}
 {% macro read_input(input_name) %}
     {%- set canonical = input_columns(input_name) -%}
     {%- set all_columns = canonical.required + canonical.optional -%}
@@ -236,9 +330,19 @@
     {%- set facts = described[input_name] -%}
     {%- set present = present_input_columns(described)[input_name] -%}
     {%- set mapping = input_column_map(input_name) -%}
+    {%- set is_relation = input_relation_name(input_name) is not none %}
     select
+        {%- if is_relation %}
+        row_number() over (order by
+            {%- for column in input_row_order(input_name, facts.columns, check=not facts.get('is_parsing')) %}
+            {{ adapter.quote(column) }} asc nulls last{{ "," if not loop.last }}
+            {%- endfor %}
+        ) as source_row_number,
+        {{ sql_string(facts.path) }} as source_file,
+        {%- else %}
         source_row_number,
         filename as source_file,
+        {%- endif %}
         {%- for column in all_columns %}
         {% if column in present -%}
         cast({{ adapter.quote(mapping.get(column, column)) }} as string) as {{ column }}
@@ -246,7 +350,12 @@
         cast(null as string) as {{ column }}
         {%- endif %}{{ "," if not loop.last }}
         {%- endfor %}
+    {%- if is_relation %}
+    {#- Through the source (declared in _input_sources.yml) so that dbt knows the model reads it. #}
+    from {{ source('input_' ~ input_name, input_name) }}
+    {%- else %}
     from {{ adapter.dispatch('positioned_file_reader', 'segments')(facts.path, facts.encoding) }}
+    {%- endif %}
     {%- endif %}
 {% endmacro %}
 

@@ -1,11 +1,12 @@
-{#- One row per present input and column of its file: the file each input var names, probed once per
-    build - it must exist and hold rows (a clear error otherwise) - with its text encoding and its columns.
+{#- One row per present input and column of its file or relation: the file or relation each input var
+    names, probed once per build - it must exist and hold rows (a clear error otherwise) - with a file's
+    text encoding and the columns.
     Every model that needs to know which columns an input has reads this table (see described_inputs),
     so a build reads each file's header once, not once per model. -#}
 {%- set probed = {} -%}
 {%- if execute -%}
     {%- for input_name in input_names() if input_is_present(input_name) -%}
-        {%- do probed.update({input_name: probe_input_file(input_name)}) -%}
+        {%- do probed.update({input_name: probe_input(input_name)}) -%}
     {%- endfor -%}
 {%- endif %}
 
@@ -16,7 +17,7 @@ with probed_columns as (
     select
         {{ sql_string(input_name) }} as input_name,
         {{ sql_string(facts.path) }} as input_path,
-        {{ sql_string(facts.encoding) }} as file_encoding,
+        {{ sql_string(facts.encoding) if facts.encoding else 'cast(null as string)' }} as file_encoding,
         {{ sql_string(column) }} as file_column,
         {{ loop.index }} as column_position
     union all
