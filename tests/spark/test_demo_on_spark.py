@@ -1,0 +1,166 @@
+"""The demo customer table built on a local Spark session (segwarehouse.spark_dbt, target spark) against
+its DuckDB build: the same model chosen, the same frozen preprocessing, the same segments, every data test
+passing; then a second Spark build scores with the frozen model instead of training again.
+
+About 8 minutes on a 2-core machine: one DuckDB build and two Spark builds of 20,000 customers."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from tests.conftest import Warehouse
+from tests.spark.conftest import REPO, SparkDbtRun, run_spark_dbt
+
+pytestmark = pytest.mark.spark
+
+RELATIVE_TOLERANCE = 1e-9
+# Columns of int_feature_parameters_frozen that hold preprocessing parameters.
+PARAMETER_COLUMNS = ["fill_value", "lower_fence", "upper_fence", "scaling_center", "scaling_scale"]
+
+
+def spark_table(run: SparkDbtRun, schema: str, table: str) -> pd.DataFrame:
+    """A table Spark built, read from its parquet files (no Spark needed)."""
+    files = run.table_dir(schema, table) / "*.parquet"
+    return duckdb.sql(f"select * from read_parquet('{files}')").df()
+
+
+def summary(output: str) -> dict[str, int]:
+    """dbt's closing counts: PASS, WARN, ERROR, SKIP, TOTAL."""
+    counts = re.findall(
+        r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)(?: NO-OP=\d+)? TOTAL=(\d+)", output
+    )
+    assert counts, output[-4000:]
+    return dict(zip(["PASS", "WARN", "ERROR", "SKIP", "TOTAL"], map(int, counts[-1]), strict=True))
+
+
+@pytest.fixture(scope="module")
+def demo(spark_ready, tmp_path_factory):
+    """The demo CSV, its DuckDB warehouse, and two Spark builds of it (a training and a scoring one)."""
+    workdir = tmp_path_factory.mktemp("demo-spark")
+    subprocess.run([sys.executable, "-m", "segwarehouse", "demo", "--out", str(workdir / "data")], check=True)
+    variables = {"customers_path": str(workdir / "data" / "customers.csv")}
+
+    duckdb_build = Warehouse(workdir=workdir / "duckdb", vars=variables)
+    duckdb_build.workdir.mkdir()
+    duckdb_build.dbt("build")
+
+    spark_dir = workdir / "spark"
+
+    def spark_build(name: str) -> SparkDbtRun:
+        arguments = {**variables, "export_dir": str(workdir / "spark-exports")}
+        return run_spark_dbt(
+            REPO,
+            spark_dir,
+            "build",
+            "--target",
+            "spark",
+            "--target-path",
+            str(workdir / f"target-{name}"),
+            "--vars",
+            json.dumps(arguments),
+            cwd=REPO,
+        )
+
+    first = spark_build("first")
+    assert first.returncode == 0, first.output[-8000:]
+    first_segments = spark_table(first, "segments", "customer_segments")
+    second = spark_build("second")
+    assert second.returncode == 0, second.output[-8000:]
+    return {"duckdb": duckdb_build, "first": first, "first_segments": first_segments, "second": second}
+
+
+def test_every_model_and_data_test_passes_on_spark(demo):
+    for run in (demo["first"], demo["second"]):
+        counts = summary(run.output)
+        assert counts["ERROR"] == 0 and counts["SKIP"] == 0, run.output[-8000:]
+        # The Python models ran in the session, the publication last.
+        assert "warehouse_publication" in run.output
+
+
+def test_spark_chooses_the_same_model(demo):
+    query = "select algorithm, k from model_selection where is_selected"
+    expected = demo["duckdb"].query(query)
+    chosen = spark_table(demo["first"], "segments", "model_selection").query("is_selected")[
+        ["algorithm", "k"]
+    ]
+    assert chosen.to_dict("records") == expected.to_dict("records")
+
+
+def test_spark_freezes_the_same_preprocessing(demo):
+    duckdb_parameters = demo["duckdb"].query(
+        "select * from lifecycle.int_feature_parameters_frozen order by model_version, feature",
+        published=False,
+    )
+    spark_parameters = (
+        spark_table(demo["second"], "lifecycle", "int_feature_parameters_frozen")
+        .sort_values(["model_version", "feature"])
+        .reset_index(drop=True)
+    )
+    assert (
+        spark_parameters[["model_version", "feature", "transform"]]
+        .astype(str)
+        .equals(duckdb_parameters[["model_version", "feature", "transform"]].astype(str))
+    )
+    for column in PARAMETER_COLUMNS:
+        np.testing.assert_allclose(
+            spark_parameters[column].to_numpy(dtype=float),
+            duckdb_parameters[column].to_numpy(dtype=float),
+            rtol=RELATIVE_TOLERANCE,
+            atol=0,
+            err_msg=column,
+        )
+
+
+def test_spark_assigns_the_same_segments(demo):
+    expected = demo["duckdb"].query("select customer_id, segment_id, segment_name from customer_segments")
+    merged = expected.merge(demo["first_segments"], on="customer_id", suffixes=("_duckdb", "_spark"))
+    assert len(merged) == len(expected) == len(demo["first_segments"])
+    assert adjusted_rand_score(merged["segment_id_duckdb"], merged["segment_id_spark"]) >= 0.99
+    # Names follow segments: each Spark segment's name is the DuckDB name of most of its customers.
+    majority = merged.groupby("segment_name_spark")["segment_name_duckdb"].agg(lambda names: names.mode()[0])
+    assert (majority.index == majority.to_numpy()).all()
+
+
+def test_a_second_spark_build_scores_with_the_frozen_model(demo):
+    second = demo["second"]
+    trained = spark_table(second, "lifecycle", "int_segment_models_trained")
+    assert set(trained["model_version"]) == {1}
+    candidates = spark_table(second, "lifecycle", "int_segment_candidates_evaluated")
+    assert set(candidates["model_version"]) == {1}
+    assert set(spark_table(second, "segments", "segment_models")["model_version"]) == {1}
+    again = spark_table(second, "segments", "customer_segments")
+    pd.testing.assert_frame_equal(
+        again.sort_values("customer_id").reset_index(drop=True)[
+            ["customer_id", "segment_id", "segment_name"]
+        ],
+        demo["first_segments"]
+        .sort_values("customer_id")
+        .reset_index(drop=True)[["customer_id", "segment_id", "segment_name"]],
+    )
+
+
+def test_spark_publishes_in_place_and_writes_the_exports_where_spark_writes(demo):
+    run = demo["second"]
+    log = spark_table(run, "segments", "warehouse_publication")
+    assert set(log["published_to"]) == {"spark:segments"}
+    customers = log.set_index("table_name").loc["customer_segments", "row_count"]
+    assert customers == len(demo["first_segments"])
+    exports = spark_table(run, "segments", "crm_exports")
+    assert set(exports["file_format"]) == {"csv", "parquet"}
+    for row in exports.itertuples():
+        directory = Path(row.file_path)
+        assert directory.is_dir() and (directory / "_SUCCESS").exists()
+    parquet = exports.query("export_name == 'customer_segments' and file_format == 'parquet'")[
+        "file_path"
+    ].iloc[0]
+    assert duckdb.sql(f"select count(*) from read_parquet('{parquet}/*.parquet')").fetchone()[0] == customers
