@@ -9,8 +9,9 @@ the new one, whole.
 
 Removed from the copy: the lifecycle schema (the state later builds need, kept in the working file; its
 published projections are the segment_model* marts), scratch tables a build can leave behind (dbt's
-`__dbt_tmp` and `__dbt_backup` tables) and the publication log itself (in the copy it would be the
-previous build's)."""
+`__dbt_tmp` and `__dbt_backup` tables), the publication log itself (in the copy it would be the
+previous build's) and the tables or views the build read its inputs from (vars `<input>_relation`) when
+they live in the working database."""
 
 from __future__ import annotations
 
@@ -31,25 +32,52 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _is_published(schema: str, table: str) -> bool:
+def input_relations_in(database: str, names: list[str], default_schema: str) -> frozenset[tuple[str, str]]:
+    """The input relations (names as vars `<input>_relation` give them: table, schema.table or
+    database.schema.table) that live in `database`, as (schema, name) pairs, lowercased as DuckDB
+    compares them."""
+    found = set()
+    for name in names:
+        parts = name.lower().split(".")
+        if len(parts) == 3 and parts[0] != database.lower():
+            continue
+        found.add((parts[-2] if len(parts) > 1 else default_schema.lower(), parts[-1]))
+    return frozenset(found)
+
+
+def _is_published(schema: str, table: str, inputs: frozenset[tuple[str, str]] = frozenset()) -> bool:
     scratch = any(marker in table for marker in SCRATCH_MARKERS)
-    return schema not in UNPUBLISHED_SCHEMAS and not scratch and table != PUBLICATION_LOG
+    is_input = (schema.lower(), table.lower()) in inputs
+    return schema not in UNPUBLISHED_SCHEMAS and not scratch and table != PUBLICATION_LOG and not is_input
 
 
-def _remove_unpublished(connection: Any, database: str) -> None:
-    """Drop from `database` (the copy about to be published) every table BI should not read."""
+def _remove_unpublished(
+    connection: Any, database: str, inputs: frozenset[tuple[str, str]] = frozenset()
+) -> None:
+    """Drop from `database` (the copy about to be published) every table BI should not read, and the
+    input relations (tables or views)."""
     tables = connection.sql(
         f"select schema_name, table_name from duckdb_tables() where database_name = {_quoted(database)}"
     ).fetchall()
     for schema, table in tables:
-        if not _is_published(schema, table):
+        if not _is_published(schema, table, inputs):
             connection.execute(f'drop table "{database}"."{schema}"."{table}"')
+    views = connection.sql(
+        "select schema_name, view_name from duckdb_views() "
+        f"where database_name = {_quoted(database)} and not internal"
+    ).fetchall()
+    for schema, view in views:
+        if (schema.lower(), view.lower()) in inputs:
+            connection.execute(f'drop view "{database}"."{schema}"."{view}"')
     for schema in UNPUBLISHED_SCHEMAS:
         connection.execute(f'drop schema if exists "{database}"."{schema}" cascade')
 
 
-def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
-    """Copy the connection's current database to `published_path` atomically.
+def publish_database(
+    connection: Any, published_path: str | Path, input_relations: list[str] = (), default_schema: str = "main"
+) -> list[dict]:
+    """Copy the connection's current database to `published_path` atomically, without the input
+    relations named in `input_relations` that live in it (names resolved against `default_schema`).
 
     Returns one row per published table (schema, table, rows) for the publication log.
     """
@@ -65,6 +93,7 @@ def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
         leftover.unlink(missing_ok=True)
     database = connection.sql("select current_database()").fetchone()[0]
+    inputs = input_relations_in(database, list(input_relations), default_schema)
     tables = connection.sql(
         "select schema_name, table_name, estimated_size from duckdb_tables() "
         f"where database_name = {_quoted(database)} order by all"
@@ -76,20 +105,20 @@ def publish_database(connection: Any, published_path: str | Path) -> list[dict]:
         connection.execute("checkpoint")
         shutil.copyfile(source, staging)
         with duckdb.connect(str(staging)) as copy:
-            _remove_unpublished(copy, copy.sql("select current_database()").fetchone()[0])
+            _remove_unpublished(copy, copy.sql("select current_database()").fetchone()[0], inputs)
             copy.execute("checkpoint")
     else:
         connection.execute(f"attach {_quoted(str(staging))} as publishing_target")
         try:
             connection.execute(f'copy from database "{database}" to publishing_target')
-            _remove_unpublished(connection, "publishing_target")
+            _remove_unpublished(connection, "publishing_target", inputs)
         finally:
             connection.execute("detach publishing_target")
     os.replace(staging, published)
     return [
         {"schema_name": schema, "table_name": table, "row_count": rows}
         for schema, table, rows in tables
-        if _is_published(schema, table)
+        if _is_published(schema, table, inputs)
     ]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from segwarehouse.demo_data import write_demo_customers
 from segwarehouse.demo_transactions import SHOP_INPUTS, shop_dbt_vars, write_shop
+from segwarehouse.publishing import input_relations_in
 from tests.conftest import Warehouse, build_warehouse
 from tests.test_bad_inputs import expect_failure, small_file
 
@@ -19,11 +20,11 @@ pytestmark = pytest.mark.e2e
 QUICK_SELECTION = {"k_max": 6, "stability_resamples": 3}
 
 
-def load_tables(warehouse_dir: Path, tables: dict[str, str]) -> None:
-    """Create tables in schema raw of the work file (SEGMENTS_DB.work, database `work` in dbt), which a
-    build reads but never publishes: table name -> the SELECT that fills it."""
+def load_tables(warehouse_dir: Path, tables: dict[str, str], file: str = "segments.duckdb.work") -> None:
+    """Create tables in schema raw of a warehouse's work file (SEGMENTS_DB.work, database `work` in dbt)
+    or of its working database (file segments.duckdb.build): table name -> the SELECT that fills it."""
     warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse_dir / "segments.duckdb.work")) as connection:
+    with duckdb.connect(str(warehouse_dir / file)) as connection:
         connection.execute("create schema if not exists raw")
         for name, select in tables.items():
             connection.execute(f"create table raw.{name} as {select}")
@@ -43,7 +44,8 @@ def rejected(warehouse: Warehouse) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def demo_builds(tmp_path_factory):
     """The demo customer table built from its file and from a table holding it as text, numbered in the
-    file's order through a column of line numbers (var customers_row_order)."""
+    file's order through a column of line numbers (var customers_row_order). The table is in the working
+    database itself (schema raw of SEGMENTS_DB.build), the one the build publishes."""
     data = tmp_path_factory.mktemp("demo_data")
     customers, _ = write_demo_customers(data, n_customers=4_000)
     from_file = build_warehouse(tmp_path_factory.mktemp("demo_file"), {"customers_path": str(customers)})
@@ -54,9 +56,10 @@ def demo_builds(tmp_path_factory):
             "customers": "select row_number() over () as line_number, *"
             f" from read_csv({sql_text(customers)}, header = true, all_varchar = true)"
         },
+        file="segments.duckdb.build",
     )
     from_table = build_warehouse(
-        table_dir, {"customers_relation": "work.raw.customers", "customers_row_order": ["line_number"]}
+        table_dir, {"customers_relation": "raw.customers", "customers_row_order": ["line_number"]}
     )
     return from_file, from_table
 
@@ -71,7 +74,24 @@ def test_the_demo_from_a_table_builds_the_same_marts_as_from_its_file(demo_build
     assert len(rejected(from_file)) > 0
     pd.testing.assert_frame_equal(rejected(from_table), rejected(from_file))
     sources = from_table.query("select distinct source_file from rejected_rows")
-    assert sources["source_file"].tolist() == ["work.raw.customers"]
+    assert sources["source_file"].tolist() == ["raw.customers"]
+
+
+def test_an_input_table_in_the_working_database_is_not_published(demo_builds):
+    _, from_table = demo_builds
+    tables = "select schema_name || '.' || table_name as name from duckdb_tables()"
+    assert "raw.customers" in set(from_table.query(tables, published=False)["name"])
+    published = set(from_table.query(tables)["name"])
+    assert "main.customer_segments" in published and "raw.customers" not in published
+
+
+def test_input_relations_are_found_in_the_working_database_by_their_names():
+    names = ["raw.customers", "work.raw.lines", "Segments.raw.Events", "coupons"]
+    assert input_relations_in("segments", names, "main") == {
+        ("raw", "customers"),
+        ("raw", "events"),
+        ("main", "coupons"),
+    }
 
 
 @pytest.fixture(scope="module")

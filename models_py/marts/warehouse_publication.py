@@ -46,7 +46,12 @@ def model(dbt, session):
     if tables["customer_segments"].engine == SPARK:
         # On Spark the tables are the published state, and crm_exports wrote its files in place.
         return pd.DataFrame(published_in_place(tables, dbt.this.schema))
-    published = publish_database(session, dbt.config.get("published_path"))
+    published = publish_database(
+        session,
+        dbt.config.get("published_path"),
+        input_relations=dbt.config.get("input_relations", []),
+        default_schema=dbt.config.get("default_schema"),
+    )
     # The CRM files of this build go into place only now, beside the warehouse they came from.
     exported = tables["crm_exports"].query("select file_path from $table").rows()
     publish_exports([path for (path,) in exported])
