@@ -163,16 +163,6 @@
 
 {% macro duckdb__inlined_cte() -%}not materialized{%- endmacro %}
 
-{#- The opposite: a CTE that a query reads several times, computed once and kept (DuckDB: `materialized`).
-    Usage: `rows as {{ materialized_cte() }} (...)`. -#}
-{% macro materialized_cte() -%}
-    {{ return(adapter.dispatch('materialized_cte', 'segments')()) }}
-{%- endmacro %}
-
-{% macro default__materialized_cte() -%}{%- endmacro %}
-
-{% macro duckdb__materialized_cte() -%}materialized{%- endmacro %}
-
 {#- --- Relations --------------------------------------------------------------------------------------- -#}
 
 {#- One row per row of `source` (a FROM clause) and entry of `rows`, each entry a list of SQL expressions:

@@ -1,26 +1,8 @@
 {#- Building blocks of the report marts (models/marts/reports): the customers' feature values in long
     form, and equal-width bins. Written in SQL that DuckDB and Spark SQL read the same way. -#}
 
-{#- One row per customer of customer_features: the customer's segment (customer_segments) and, of every
-    candidate feature (each feature with a standardized column), the value and the standardized value.
-    The one join the report marts need, made once per customer rather than once per feature; the customer
-    id is left out (nothing after the join needs it, and it is the widest column to hold). Use it as a CTE marked
-    materialized_cte() and read it with customer_feature_values. -#}
-{% macro customer_rows_with_segments() -%}
-    {%- set specs = candidate_feature_specs() -%}
-    select
-        segments.segment_id,
-        {%- for spec in specs %}
-        cast(features.{{ spec.name }} as double) as {{ spec.name }},
-        cast(features.{{ spec.name }}_z as double) as {{ spec.name }}_z{% if not loop.last %},{% endif %}
-        {%- endfor %}
-
-    from {{ ref('customer_features') }} as features
-    inner join {{ ref('customer_segments') }} as segments on features.customer_id = segments.customer_id
-{%- endmacro %}
-
 {#- Every customer's value of every candidate feature, long: one row per customer and feature with a
-    value, from `customer_rows` (a relation made by customer_rows_with_segments). Columns: feature;
+    value, from `customer_rows` (int_customer_features_segmented). Columns: feature;
     segment_id; feature_value in the feature's units as customer_features holds it (filled); model_value,
     the same on the model's scale (the transform of the model version in use, as feature_summary gives it;
     not clipped); z_value, the standardized value the model saw. An unpivot for the query that reads it,

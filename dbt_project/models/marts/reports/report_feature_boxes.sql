@@ -5,15 +5,9 @@
     Quartiles are interpolated (percentile_cont). -#}
 {%- set quartiles = [0.25, 0.5, 0.75] %}
 
-with customer_rows as {{ materialized_cte() }} (
+with feature_values as {{ inlined_cte() }} (
 
-    {{ customer_rows_with_segments() }}
-
-),
-
-feature_values as {{ inlined_cte() }} (
-
-    {{ customer_feature_values('customer_rows') }}
+    {{ customer_feature_values(ref('int_customer_features_segmented')) }}
 
 ),
 

@@ -9,15 +9,9 @@
 {%- set bins = whole_number_var('report_histogram_bins', minimum=1) -%}
 {%- set range_quantiles = histogram_range_quantiles() %}
 
-with customer_rows as {{ materialized_cte() }} (
+with feature_values as {{ inlined_cte() }} (
 
-    {{ customer_rows_with_segments() }}
-
-),
-
-feature_values as {{ inlined_cte() }} (
-
-    {{ customer_feature_values('customer_rows') }}
+    {{ customer_feature_values(ref('int_customer_features_segmented')) }}
 
 ),
 
