@@ -94,6 +94,9 @@ def lifecycle(tmp_path_factory):
     write(pd.concat([first_raw, second_raw, shifted_raw]), customers_path)
     warehouse.dbt("build")
     snapshot("shifted", warehouse)
+    # The published file at this step, for the lifecycle report (a later build replaces it).
+    shifted_file = workdir / "shifted.duckdb"
+    shutil.copyfile(warehouse.path, shifted_file)
 
     warehouse.dbt("build", extra_vars={"retrain": True})
     snapshot("retrained", warehouse)
@@ -116,6 +119,7 @@ def lifecycle(tmp_path_factory):
         "workdir": workdir,
         "customers_path": customers_path,
         "first_raw": first_raw,
+        "shifted_file": shifted_file,
     }
 
 
@@ -480,3 +484,36 @@ def test_the_verdict_level_follows_the_drift_numbers(lifecycle):
             verdict["customers_moved"]
             == before.loc[before["is_move"] & before["to_segment_id"].notna(), "customers"].sum()
         ), name
+
+
+def test_the_lifecycle_report_names_the_drifted_feature_by_its_label(lifecycle, tmp_path):
+    """Report 07 on the published file of the shifted step: What to do lists the drifted feature by its
+    label with its PSI, as feature_drift has them."""
+    import html
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    shifted_file = lifecycle["shifted_file"]
+    with duckdb.connect(str(shifted_file), read_only=True) as connection:
+        drift = connection.sql(
+            "select feature, feature_label as label, psi, psi_reading, is_drifted "
+            "from feature_drift join feature_summary using (feature)"
+        ).df()
+    command = [sys.executable, str(REPO / "reports" / "render.py"), "html", "07_lifecycle"]
+    command += ["--out", str(tmp_path / "html"), "--executed", str(tmp_path / "executed")]
+    env = {**os.environ, "SEGMENTS_DB": str(shifted_file)}
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+    page = (tmp_path / "html" / "07_lifecycle.html").read_text(encoding="utf-8")
+
+    # The report capitalises labels (reportlib's pretty()); compare without case.
+    page = page.lower()
+    drifted = drift[drift["is_drifted"]]
+    assert list(drifted["feature"]) == ["avg_cart_value"]
+    listed = html.escape(f"{drifted['label'].iloc[0]} ({drifted['psi'].iloc[0]:.2f})").lower()
+    assert f"1 feature drifted</b> beyond psi 0.25: {listed}. consider" in page
+    for row in drift[drift["psi_reading"] == "moderate"].itertuples():
+        assert html.escape(f"{row.label} ({row.psi:.2f})").lower() in page
