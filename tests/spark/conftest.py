@@ -1,5 +1,6 @@
 """Fixtures of the Spark tests (`make test-spark`, marker `spark`): they run under .venv-spark's Python and
-skip, saying why, where Java 17 (or 21) or pyspark and dbt-spark are missing."""
+skip, saying why, where Java 17 (or 21) or pyspark and dbt-spark are missing. `run_warehouse_on_spark`
+builds this repository's warehouse on Spark; a `SparkDbtRun` reads back its tables and node statuses."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The demo customer table built on a local Spark session (segwarehouse.spark_dbt, target spark) against
 its DuckDB build: the same model chosen, the same frozen preprocessing, the same segments, every data test
-passing; then a second Spark build scores with the frozen model instead of training again.
+passing; then a second Spark build scores with the frozen model instead of training again. The customer
+table alone; the shop's four inputs are test_shop_on_spark.py.
 
-About 8 minutes on a 2-core machine: one DuckDB build and two Spark builds of 20,000 customers."""
+One DuckDB build and two Spark builds of 20,000 customers: the longest of the Spark tests (the times
+measured are in docs/scale-out.md)."""
 
 from __future__ import annotations
 
