@@ -1,8 +1,10 @@
 """Fixtures of the Spark tests (`make test-spark`, marker `spark`): they run under .venv-spark's Python and
-skip, saying why, where Java 17 (or 21) or pyspark and dbt-spark are missing."""
+skip, saying why, where Java 17 (or 21) or pyspark and dbt-spark are missing. `run_warehouse_on_spark`
+builds this repository's warehouse on Spark; a `SparkDbtRun` reads back its tables and node statuses."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,15 +52,38 @@ def spark_ready() -> None:
 
 @dataclass
 class SparkDbtRun:
-    """The result of `python -m segwarehouse.spark_dbt` run on a project directory."""
+    """The result of `python -m segwarehouse.spark_dbt` (or plain dbt) run on a project directory."""
 
     returncode: int
     output: str
     spark_dir: Path
+    target_path: Path | None = None
 
     def table_dir(self, schema: str, table: str) -> Path:
         """Where Spark keeps a table's parquet files (the local warehouse directory)."""
         return self.spark_dir / "spark-warehouse" / f"{schema}.db" / table
+
+    def table(self, table: str, schema: str = "segments") -> pd.DataFrame:
+        """A table Spark built, read from its parquet files (no Spark needed; default: a mart)."""
+        files = self.table_dir(schema, table) / "*.parquet"
+        return duckdb.sql(f"select * from read_parquet('{files}')").df()
+
+    def statuses(self) -> dict[str, str]:
+        """Each node the run ran -> its status (see `node_statuses`)."""
+        assert self.target_path is not None, "the run was not given a target path"
+        return node_statuses(self.target_path)
+
+
+def node_statuses(target_path: Path) -> dict[str, str]:
+    """Each model, seed and data test a dbt run ran -> its status ('success', 'pass', 'error', 'fail',
+    'skipped', ...), from run_results.json in its target directory. Exposures are left out: dbt lists them
+    as no-op."""
+    results = json.loads((target_path / "run_results.json").read_text())["results"]
+    return {
+        result["unique_id"]: result["status"]
+        for result in results
+        if not result["unique_id"].startswith("exposure.")
+    }
 
 
 def run_spark_dbt(
@@ -89,7 +116,30 @@ def run_spark_dbt(
         **(env or {}),
     }
     result = subprocess.run(command, cwd=cwd or project_dir, env=environment, capture_output=True, text=True)
-    return SparkDbtRun(result.returncode, result.stdout + result.stderr, spark_dir)
+    target_path = Path(args[args.index("--target-path") + 1]) if "--target-path" in args else None
+    return SparkDbtRun(result.returncode, result.stdout + result.stderr, spark_dir, target_path)
+
+
+def run_warehouse_on_spark(
+    command: str, workdir: Path, variables: dict, *args: str, name: str = "spark", helper: bool = True
+) -> SparkDbtRun:
+    """`dbt <command> --target spark` of this repository's warehouse with `variables`, Spark's tables and
+    metastore under workdir/spark (shared by the runs of one workdir: a second build finds the first
+    one's tables), dbt's target directory workdir/target-<name> (one per run: each its run_results.json)."""
+    return run_spark_dbt(
+        REPO,
+        workdir / "spark",
+        command,
+        "--target",
+        "spark",
+        *args,
+        "--target-path",
+        str(workdir / f"target-{name}"),
+        "--vars",
+        json.dumps(variables),
+        cwd=REPO,
+        helper=helper,
+    )
 
 
 @pytest.fixture

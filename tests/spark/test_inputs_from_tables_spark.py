@@ -3,7 +3,6 @@ rows as the DuckDB build of the file the table was loaded from."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
@@ -12,8 +11,8 @@ import pandas as pd
 import pytest
 
 from segwarehouse.demo_data import write_demo_customers
-from tests.conftest import REPO, Warehouse
-from tests.spark.conftest import run_spark_dbt
+from tests.conftest import Warehouse
+from tests.spark.conftest import run_warehouse_on_spark
 
 pytestmark = pytest.mark.spark
 
@@ -41,11 +40,6 @@ spark.stop()
 """
 
 
-def spark_table(spark_dir, table: str) -> pd.DataFrame:
-    files = spark_dir / "spark-warehouse" / "segments.db" / table / "*.parquet"
-    return duckdb.sql(f"select * from read_parquet('{files}')").df()
-
-
 def test_the_demo_from_a_spark_table_builds_what_duckdb_builds_from_the_file(spark_ready, tmp_path):
     customers, _ = write_demo_customers(tmp_path / "data", n_customers=3_000)
     # The file's rows as text with their line numbers, the order var customers_row_order gives the table.
@@ -62,20 +56,7 @@ def test_the_demo_from_a_spark_table_builds_what_duckdb_builds_from_the_file(spa
     assert loaded.returncode == 0, loaded.stderr[-3000:]
 
     variables = {"customers_relation": "raw.customers", "customers_row_order": ["line_number"]}
-    run = run_spark_dbt(
-        REPO,
-        spark_dir,
-        "run",
-        "--target",
-        "spark",
-        *MODELS,
-        "--target-path",
-        str(tmp_path / "spark_target"),
-        "--vars",
-        json.dumps(variables),
-        cwd=REPO,
-        helper=False,
-    )
+    run = run_warehouse_on_spark("run", tmp_path, variables, *MODELS, helper=False)
     assert run.returncode == 0, run.output[-6000:]
 
     duckdb_build = Warehouse(workdir=tmp_path / "duckdb", vars={"customers_path": str(customers)})
@@ -83,7 +64,7 @@ def test_the_demo_from_a_spark_table_builds_what_duckdb_builds_from_the_file(spa
     duckdb_build.dbt("run", *MODELS)
 
     expected = duckdb_build.query("select * from customer_features order by customer_id", published=False)
-    actual = spark_table(spark_dir, "customer_features").sort_values("customer_id", ignore_index=True)
+    actual = run.table("customer_features").sort_values("customer_id", ignore_index=True)
     assert len(expected) == 3_000
     pd.testing.assert_frame_equal(actual[list(expected.columns)], expected, check_dtype=False, rtol=1e-9)
 
@@ -91,8 +72,8 @@ def test_the_demo_from_a_spark_table_builds_what_duckdb_builds_from_the_file(spa
     expected_rejected = duckdb_build.query(
         f"select {', '.join(columns)} from rejected_rows order by source_row_number", published=False
     )
-    actual_rejected = spark_table(spark_dir, "rejected_rows")
+    actual_rejected = run.table("rejected_rows")
     actual_rejected = actual_rejected[columns].sort_values("source_row_number", ignore_index=True)
     assert len(expected_rejected) > 0
     pd.testing.assert_frame_equal(actual_rejected, expected_rejected, check_dtype=False)
-    assert set(spark_table(spark_dir, "rejected_rows")["source_file"]) == {"raw.customers"}
+    assert set(run.table("rejected_rows")["source_file"]) == {"raw.customers"}

@@ -73,32 +73,34 @@ overall as (
 
 final as (
 
+    {%- set rows = [] %}
     {%- for spec in specs %}
-    select
-        per_segment.segment_id,
-        {{ sql_string(spec.name) }} as feature,
-        per_segment.customers,
-        per_segment.{{ spec.name }}__centroid_z as centroid_z,
-        per_segment.{{ spec.name }}__mean_value as mean_value,
-        per_segment.{{ spec.name }}__median_value as median_value,
-        per_segment.{{ spec.name }}__raw_mean_value as raw_mean_value,
-        per_segment.{{ spec.name }}__clipped_count as clipped_count,
-        per_segment.{{ spec.name }}__observed_share as observed_share,
-        -- The one rule of what describes a segment: a feature that at least half its customers have.
-        per_segment.{{ spec.name }}__observed_share >= 0.5 as is_observed,
-        overall.{{ spec.name }}__mean_value as overall_mean_value,
-        overall.{{ spec.name }}__median_value as overall_median_value,
-        overall.{{ spec.name }}__raw_mean_value as overall_raw_mean_value,
-        overall.{{ spec.name }}__clipped_count as overall_clipped_count
-
-    from per_segment
-    cross join overall
-    {%- if not loop.last %}
-
-    union all
-
-    {%- endif %}
+    {%- do rows.append([
+        'per_segment.segment_id',
+        sql_string(spec.name),
+        'per_segment.customers',
+        'per_segment.' ~ spec.name ~ '__centroid_z',
+        'per_segment.' ~ spec.name ~ '__mean_value',
+        'per_segment.' ~ spec.name ~ '__median_value',
+        'per_segment.' ~ spec.name ~ '__raw_mean_value',
+        'per_segment.' ~ spec.name ~ '__clipped_count',
+        'per_segment.' ~ spec.name ~ '__observed_share',
+        'per_segment.' ~ spec.name ~ '__observed_share >= 0.5',
+        'overall.' ~ spec.name ~ '__mean_value',
+        'overall.' ~ spec.name ~ '__median_value',
+        'overall.' ~ spec.name ~ '__raw_mean_value',
+        'overall.' ~ spec.name ~ '__clipped_count',
+    ]) %}
     {%- endfor %}
+    {#- is_observed: the one rule of what describes a segment, a feature that at least half its customers
+        have. One row per segment and feature (unpivoted: on Spark the aggregate is computed once, not once
+        per feature). #}
+    {{ unpivoted(
+        'per_segment cross join overall',
+        ['segment_id', 'feature', 'customers', 'centroid_z', 'mean_value', 'median_value', 'raw_mean_value',
+         'clipped_count', 'observed_share', 'is_observed', 'overall_mean_value', 'overall_median_value',
+         'overall_raw_mean_value', 'overall_clipped_count'],
+        rows) }}
 
 )
 
