@@ -12,6 +12,8 @@ The rule (docs/how-it-works.md; recorded per candidate in `model_selection`):
    Calinski-Harabasz and Davies-Bouldin (ties: higher prediction strength).
 3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
    (relative) of the best representative's silhouette.
+4. Past it, the next k up is taken while one of its candidates has a prediction strength of at least
+   `reproducible_k_floor` and a candidate of another algorithm is stable at that k (_reproducible_candidate).
 
 Why not the best silhouette: silhouette (and CH, DB) rewards merging two overlapping groups, so on skewed,
 overlapping personas it picks k - 1. Why the prediction strength: the largest k that is still within the
