@@ -143,6 +143,31 @@ def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
     assert ruled["is_eligible"].tolist() == [True, True, True, False, False, True]
 
 
+def test_past_the_tolerance_a_k_reproduced_by_one_algorithm_and_stable_under_another_is_taken():
+    """k = 3 has the best silhouette; 4 and 5 fall outside the tolerance. At 4 k-means is reproducible
+    (0.97) and Ward stable (0.92): taken. At 5 only k-means is (a split it makes on every half-sample):
+    the choice stops at 4."""
+    rows = [
+        ("kmeans", 3, 0.50, 120, 0.8, 0.99, 0.20),
+        ("ward", 3, 0.50, 120, 0.8, 0.99, 0.20),
+        ("kmeans", 4, 0.40, 110, 0.9, 0.97, 0.15),
+        ("ward", 4, 0.39, 100, 1.0, 0.92, 0.15),
+        ("kmeans", 5, 0.38, 100, 1.0, 0.98, 0.10),
+        ("ward", 5, 0.37, 90, 1.1, 0.60, 0.10),
+    ]
+    ruled = apply_selection_rule(candidate_rows(rows), SelectionSettings())
+    assert ruled.loc[ruled["is_selected"], ["algorithm", "k"]].values.tolist() == [["kmeans", 4]]
+    assert ruled.loc[ruled["is_k_representative"] & (ruled["k"] == 4), "algorithm"].tolist() == ["kmeans"]
+    # Without a second algorithm stable at 4, the silhouette rule's 3 stands.
+    alone = candidate_rows(rows).assign(prediction_strength=[0.99, 0.99, 0.97, 0.85, 0.98, 0.60])
+    ruled_alone = apply_selection_rule(alone, SelectionSettings())
+    assert ruled_alone.loc[ruled_alone["is_selected"], "k"].item() == 3
+    # Nor when both are only stable, not reproducible.
+    merely_stable = candidate_rows(rows).assign(prediction_strength=[0.99, 0.99, 0.93, 0.92, 0.98, 0.6])
+    ruled_stable = apply_selection_rule(merely_stable, SelectionSettings())
+    assert ruled_stable.loc[ruled_stable["is_selected"], "k"].item() == 3
+
+
 def test_density_method_is_eligible_only_inside_the_k_range_and_under_the_noise_cap():
     frame = candidate_rows(
         [

@@ -12,6 +12,8 @@ The rule (docs/how-it-works.md; recorded per candidate in `model_selection`):
    Calinski-Harabasz and Davies-Bouldin (ties: higher prediction strength).
 3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
    (relative) of the best representative's silhouette.
+4. Past it, the next k up is taken while one of its candidates has a prediction strength of at least
+   `reproducible_k_floor` and a candidate of another algorithm is stable at that k (_reproducible_candidate).
 
 Why not the best silhouette: silhouette (and CH, DB) rewards merging two overlapping groups, so on skewed,
 overlapping personas it picks k - 1. Why the prediction strength: the largest k that is still within the
@@ -54,6 +56,7 @@ class SelectionSettings:
     min_segment_share: float = 0.02
     stability_floor: float = 0.90
     silhouette_tolerance: float = 0.15
+    reproducible_k_floor: float = 0.95
     stability_resamples: int = 5
     # The density method's noise customers (assigned to the nearest segment when scoring) may be at most
     # this share of the customers for the candidate to be eligible.
@@ -377,6 +380,17 @@ def apply_selection_rule(
             if position is not None and silhouettes[position] >= threshold:
                 chosen_position = position
                 break
+        # Past the tolerance: the next k up is taken while one of its candidates is reproducible (prediction
+        # strength at least reproducible_k_floor) and a candidate of another algorithm is stable at that k.
+        k = int(frame.loc[chosen_position, "k"])
+        while k + 1 in ks:
+            extension = _reproducible_candidate(
+                frame[passes_cheap_gates & (frame["k"] == k + 1)], stability, settings
+            )
+            if extension is None:
+                break
+            k += 1
+            chosen_position = representatives[k] = extension
     else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
         pool = frame[~failed & ~outside_k_range & ~too_noisy]
@@ -412,3 +426,28 @@ def apply_selection_rule(
     if best_silhouette is None:
         frame.loc[chosen_position, "is_k_representative"] = True
     return frame
+
+
+def _reproducible_candidate(
+    pool: pd.DataFrame, stability: Callable[[int], float], settings: SelectionSettings
+) -> int | None:
+    """The candidate of `pool` (one k) that takes the choice past the silhouette tolerance, or None: the best
+    consensus rank among those with prediction strength at least reproducible_k_floor, when a candidate of
+    another algorithm is stable (stability_floor) at the same k. One algorithm can split a true group the
+    same way on every half-sample, so its reproducibility alone does not make a k real; two algorithms
+    finding a stable partition at that k do (Tibshirani and Walther 2005 for the strength; Strehl and Ghosh
+    2002 on agreement between clusterers). Strengths are measured in consensus order, only as needed."""
+    ordered = sorted(
+        pool.index, key=lambda p: (round(pool.loc[p, "consensus_rank"], 9), pool.loc[p, "algorithm"])
+    )
+    reproducible = None
+    stable_algorithms: set[str] = set()
+    for position in ordered:
+        strength = stability(position)
+        if strength >= settings.stability_floor:
+            stable_algorithms.add(pool.loc[position, "algorithm"])
+        if reproducible is None and strength >= settings.reproducible_k_floor:
+            reproducible = position
+        if reproducible is not None and len(stable_algorithms) >= 2:
+            return reproducible
+    return None
