@@ -98,7 +98,9 @@ def lifecycle(tmp_path_factory):
     shifted_file = workdir / "shifted.duckdb"
     shutil.copyfile(warehouse.path, shifted_file)
 
-    warehouse.dbt("build", extra_vars={"retrain": True})
+    # k forced to the personas': with a sixfold cart value, the shifted third can carry a segment of its own,
+    # and the tests of this step are about matching ids and the verdict of a retrain with the same k.
+    warehouse.dbt("build", extra_vars={"retrain": True, "n_segments": N_PERSONAS})
     snapshot("retrained", warehouse)
 
     history = warehouse.query("select * from segment_history")
@@ -362,7 +364,8 @@ def test_a_warehouse_missing_a_lifecycle_table_retrains_instead_of_failing(lifec
         connection.execute(
             "alter table lifecycle.int_segment_candidates_evaluated rename to int_segment_candidates"
         )
-    result = warehouse.dbt("build")
+    # The k of the retrain it repeats.
+    result = warehouse.dbt("build", extra_vars={"n_segments": N_PERSONAS})
     assert (
         "This build trains model version 4: the lifecycle state has no int_segment_candidates_evaluated"
         in result.stdout
