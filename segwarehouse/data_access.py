@@ -131,9 +131,24 @@ class Table:
         else:
             yield from self.relation.fetch_arrow_reader(batch_size=batch_rows)
 
-    def no_rows(self) -> Any:
-        """This table's columns and no rows, as a dbt Python model returns it: a pandas frame on DuckDB, a
-        Spark DataFrame on Spark (Spark cannot infer the types of an empty pandas frame)."""
+    def no_rows(self, columns_added_later: dict[str, str] | None = None) -> Any:
+        """This table's columns and no rows, as a dbt Python model returns it: an Arrow table on DuckDB (it
+        keeps the types, which an empty pandas frame loses), a Spark DataFrame on Spark.
+
+        `columns_added_later` (name -> SQL type): columns a later release added to the model. Those the table
+        lacks come as typed NULL columns, so that on_schema_change='append_new_columns' adds them to an
+        existing warehouse's table on a build that appends nothing, and the models reading them work."""
+        missing = {
+            name: sql_type
+            for name, sql_type in (columns_added_later or {}).items()
+            if name not in self.columns
+        }
+        table = self
+        if missing:
+            added = ", ".join(
+                f"cast(null as {sql_type}) as {self.quote(name)}" for name, sql_type in missing.items()
+            )
+            table = self.query(f"select *, {added} from $table")
         if self.engine == SPARK:
-            return self.relation.limit(0)
-        return self.relation.limit(0).df()
+            return table.relation.limit(0)
+        return table.relation.limit(0).fetch_arrow_table()

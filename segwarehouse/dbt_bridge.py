@@ -39,6 +39,7 @@ def settings_from_checked(relation: Any) -> SelectionSettings:
         min_segment_share=float(row["min_segment_share"]),
         stability_floor=float(row["stability_floor"]),
         silhouette_tolerance=float(row["silhouette_tolerance"]),
+        reproducible_k_floor=float(row["reproducible_k_floor"]),
         stability_resamples=int(row["stability_resamples"]),
         max_noise_share=float(row["max_noise_share"]),
         minimum_customers=int(row["minimum_customers"]),
@@ -84,6 +85,16 @@ def feature_matrix(
     return ids, matrix, names
 
 
+# int_segment_candidates_evaluated's columns that later releases added: an existing warehouse's table gets
+# them (NULL for the versions trained before) on its next build, training or not.
+CANDIDATE_COLUMNS_ADDED_LATER = {
+    "prediction_strength": "double",
+    "max_noise_share": "double",
+    "reproducible_k_floor": "double",
+    "chosen_by": "string",
+}
+
+
 def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFrame:
     """model_selection rows: one per candidate, with the settings and features they were chosen under."""
     frame = result.candidates.copy()
@@ -91,6 +102,7 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
     frame["features_used"] = ", ".join(features)
     frame["random_seed"] = settings.random_seed
     frame["silhouette_tolerance"] = settings.silhouette_tolerance
+    frame["reproducible_k_floor"] = settings.reproducible_k_floor
     frame["stability_floor"] = settings.stability_floor
     frame["min_segment_share"] = settings.min_segment_share
     frame["max_noise_share"] = settings.max_noise_share
@@ -111,9 +123,11 @@ def candidates_table(result: SelectionResult, features: list[str]) -> pd.DataFra
         "ineligible_reason",
         "is_k_representative",
         "is_selected",
+        "chosen_by",
         "features_used",
         "random_seed",
         "silhouette_tolerance",
+        "reproducible_k_floor",
         "stability_floor",
         "min_segment_share",
         "max_noise_share",

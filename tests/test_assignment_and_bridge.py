@@ -59,6 +59,7 @@ def checked_row(**changes) -> duckdb.DuckDBPyRelation:
         "min_segment_share": "0.05::double",
         "stability_floor": "0.8::double",
         "silhouette_tolerance": "0.1::double",
+        "reproducible_k_floor": "0.97::double",
         "stability_resamples": "3",
         "max_noise_share": "0.1::double",
         "minimum_customers": "60",
@@ -82,8 +83,9 @@ def test_settings_come_typed_from_the_checked_row():
         settings.min_segment_share,
         settings.stability_resamples,
         settings.max_noise_share,
+        settings.reproducible_k_floor,
         settings.minimum_customers,
-    ) == (0.05, 3, 0.1, 60)
+    ) == (0.05, 3, 0.1, 0.97, 60)
     forced = settings_from_checked(checked_row(n_segments="4", algorithm="'kmeans'"))
     assert (forced.forced_k, forced.forced_algorithm) == (4, "kmeans")
 

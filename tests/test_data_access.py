@@ -2,6 +2,7 @@
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from segwarehouse.data_access import Table, engine_of
@@ -30,9 +31,14 @@ def test_data_access_on_duckdb(make, check):
     check(make)
 
 
-def test_no_rows_on_duckdb_is_an_empty_pandas_frame(make):
-    empty = make(pd.DataFrame({"a": [1]})).no_rows()
-    assert isinstance(empty, pd.DataFrame) and empty.empty
+def test_no_rows_on_duckdb_is_an_empty_arrow_table_with_the_types(make):
+    table = make(pd.DataFrame({"a": [1], "b": ["x"]}))
+    empty = table.no_rows()
+    assert isinstance(empty, pa.Table) and empty.num_rows == 0
+    assert [str(field.type) for field in empty.schema] == ["int64", "string"]
+    # Typed even when it has no values: an empty pandas frame would make the added text column an integer.
+    upgraded = table.no_rows({"chosen_by": "string", "reproducible_k_floor": "double"})
+    assert [str(field.type) for field in upgraded.schema] == ["int64", "string", "string", "double"]
 
 
 def test_a_duckdb_query_leaves_no_view_behind_and_other_objects_are_refused(make):

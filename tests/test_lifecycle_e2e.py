@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from segwarehouse.dbt_bridge import CANDIDATE_COLUMNS_ADDED_LATER
 from segwarehouse.demo_data import generate_customers
 from tests.conftest import Warehouse, build_warehouse
 
@@ -377,6 +378,29 @@ def test_a_warehouse_missing_a_lifecycle_table_retrains_instead_of_failing(lifec
     )
     selected = warehouse.query("select model_version from model_selection where is_selected")
     assert selected["model_version"].tolist() == [4]
+    pd.testing.assert_frame_equal(segments(warehouse), lifecycle["steps"]["retrained"]["segments"])
+
+
+def test_a_selection_table_from_before_a_column_was_recorded_gains_it_without_retraining(lifecycle, tmp_path):
+    """A warehouse built by an earlier release has no chosen_by or reproducible_k_floor in its selection
+    state: the next (scoring) build adds them, NULL for the version trained before, and model_selection
+    reads them instead of failing."""
+    original = lifecycle["warehouse"]
+    copy = tmp_path / "older_release"
+    shutil.copytree(original.workdir, copy, ignore=shutil.ignore_patterns("target", "data"))
+    warehouse = Warehouse(workdir=copy, vars=original.vars)
+    with duckdb.connect(str(warehouse.working_path)) as connection:
+        for column in CANDIDATE_COLUMNS_ADDED_LATER:
+            connection.execute(f"alter table lifecycle.int_segment_candidates_evaluated drop column {column}")
+    result = warehouse.dbt("build")
+    assert "This build trains" not in result.stdout
+    selection = warehouse.query("select * from model_selection")
+    assert selection["model_version"].unique().tolist() == [3]
+    assert selection["chosen_by"].isna().all() and selection["reproducible_k_floor"].isna().all()
+    assert selection["is_selected"].sum() == 1
+    with duckdb.connect(str(warehouse.working_path), read_only=True) as connection:
+        state = connection.sql("describe lifecycle.int_segment_candidates_evaluated").df()
+    assert set(CANDIDATE_COLUMNS_ADDED_LATER) <= set(state["column_name"])
     pd.testing.assert_frame_equal(segments(warehouse), lifecycle["steps"]["retrained"]["segments"])
 
 

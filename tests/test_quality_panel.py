@@ -9,7 +9,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from segwarehouse.quality import generators
 from segwarehouse.quality.panel import panel
-from segwarehouse.quality.report import input_regressions, summary_lines
+from segwarehouse.quality.report import RULE_STEPS, input_regressions, markdown_table, summary_lines
 from segwarehouse.quality.runner import QualityRow, _named_personas, run_panel
 
 
@@ -117,5 +117,10 @@ def test_one_data_set_through_a_real_build(tmp_path):
     assert len(joined) == 1_500
     assert result.ari == round(adjusted_rand_score(joined["persona"], joined["segment_id"]), 3) > 0.8
     assert (result.algorithm, result.k) == (chosen["algorithm"].item(), chosen["k"].item())
+    assert result.chosen_by in {
+        "largest_k_within_silhouette_tolerance",
+        "reproducible_past_silhouette_tolerance",
+    }
+    assert f"| {result.algorithm} | {RULE_STEPS[result.chosen_by]} |" in markdown_table([result])
     assert result.smallest_share == round(segments["segment_id"].value_counts(normalize=True).min(), 4)
     assert result.selection_s > 0

@@ -138,6 +138,14 @@ def test_rule_takes_the_largest_k_within_tolerance_among_eligible():
     )
     ruled = apply_selection_rule(frame, SelectionSettings()).set_index("k")
     assert ruled["is_selected"].idxmax() == 4
+    assert ruled["chosen_by"].tolist() == [
+        None,
+        None,
+        "largest_k_within_silhouette_tolerance",
+        None,
+        None,
+        None,
+    ]
     assert ruled.loc[5, "ineligible_reason"] == "prediction strength below 0.90"
     assert ruled.loc[6, "ineligible_reason"] == "a segment holds less than 2% of customers"
     assert ruled["is_eligible"].tolist() == [True, True, True, False, False, True]
@@ -158,14 +166,38 @@ def test_past_the_tolerance_a_k_reproduced_by_one_algorithm_and_stable_under_ano
     ruled = apply_selection_rule(candidate_rows(rows), SelectionSettings())
     assert ruled.loc[ruled["is_selected"], ["algorithm", "k"]].values.tolist() == [["kmeans", 4]]
     assert ruled.loc[ruled["is_k_representative"] & (ruled["k"] == 4), "algorithm"].tolist() == ["kmeans"]
+    assert ruled.loc[ruled["is_selected"], "chosen_by"].item() == "reproducible_past_silhouette_tolerance"
     # Without a second algorithm stable at 4, the silhouette rule's 3 stands.
     alone = candidate_rows(rows).assign(prediction_strength=[0.99, 0.99, 0.97, 0.85, 0.98, 0.60])
     ruled_alone = apply_selection_rule(alone, SelectionSettings())
     assert ruled_alone.loc[ruled_alone["is_selected"], "k"].item() == 3
+    assert (
+        ruled_alone.loc[ruled_alone["is_selected"], "chosen_by"].item()
+        == "largest_k_within_silhouette_tolerance"
+    )
+    # A stricter reproducible_k_floor (var) than k-means' 0.97 at 4 keeps 3 as well.
+    strict = apply_selection_rule(candidate_rows(rows), SelectionSettings(reproducible_k_floor=0.98))
+    assert strict.loc[strict["is_selected"], "k"].item() == 3
     # Nor when both are only stable, not reproducible.
     merely_stable = candidate_rows(rows).assign(prediction_strength=[0.99, 0.99, 0.93, 0.92, 0.98, 0.6])
     ruled_stable = apply_selection_rule(merely_stable, SelectionSettings())
     assert ruled_stable.loc[ruled_stable["is_selected"], "k"].item() == 3
+
+
+def test_when_no_candidate_is_eligible_the_most_stable_is_chosen_and_says_so():
+    frame = candidate_rows(
+        [
+            ("kmeans", 2, 0.40, 100, 1.0, 0.70, 0.40),
+            ("kmeans", 3, 0.50, 120, 0.8, 0.85, 0.20),  # the most stable, though below the floor
+            ("ward", 3, 0.52, 130, 0.7, 0.80, 0.20),
+        ]
+    )
+    ruled = apply_selection_rule(frame, SelectionSettings())
+    assert not ruled["is_eligible"].any()
+    assert ruled.loc[ruled["is_selected"], ["algorithm", "k", "chosen_by"]].values.tolist() == [
+        ["kmeans", 3, "most_stable_none_eligible"]
+    ]
+    assert ruled["chosen_by"].notna().sum() == 1
 
 
 def test_density_method_is_eligible_only_inside_the_k_range_and_under_the_noise_cap():

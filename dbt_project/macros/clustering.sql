@@ -37,7 +37,8 @@
             "k range must satisfy 2 <= k_min <= k_max, got " ~ settings.k_min ~ ".." ~ settings.k_max) }}
     {%- endif -%}
     {%- do settings.update({'silhouette_floor': number_var('silhouette_floor') | float}) -%}
-    {%- for name in ['min_segment_share', 'stability_floor', 'silhouette_tolerance', 'max_noise_share'] -%}
+    {%- for name in ['min_segment_share', 'stability_floor', 'silhouette_tolerance', 'reproducible_k_floor',
+                   'max_noise_share'] -%}
         {%- set value = number_var(name) | float -%}
         {%- if value < 0 or value > 1 -%}
             {{ exceptions.raise_compiler_error("var " ~ name ~ " must be between 0 and 1, got " ~ value) }}

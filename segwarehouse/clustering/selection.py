@@ -44,6 +44,12 @@ from segwarehouse.clustering.candidates import (
 from segwarehouse.clustering.evaluation import CandidateEvaluator, EvaluationData, default_workers
 from segwarehouse.clustering.stability import prediction_strength, resample_rows
 
+# The step of the rule that chose the model (model_selection.chosen_by).
+CHOSEN_WITHIN_TOLERANCE = "largest_k_within_silhouette_tolerance"
+CHOSEN_REPRODUCIBLE = "reproducible_past_silhouette_tolerance"
+CHOSEN_MOST_STABLE = "most_stable_none_eligible"
+CHOSEN_BY = (CHOSEN_WITHIN_TOLERANCE, CHOSEN_REPRODUCIBLE, CHOSEN_MOST_STABLE)
+
 
 @dataclass(frozen=True)
 class SelectionSettings:
@@ -283,7 +289,8 @@ def apply_selection_rule(
     settings: SelectionSettings,
     measure_stability: Callable[[int], float] | None = None,
 ) -> pd.DataFrame:
-    """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative` and `is_selected`.
+    """Add `is_eligible`, `ineligible_reason`, `consensus_rank`, `is_k_representative`, `is_selected` and
+    `chosen_by` (on the chosen row, the step of the rule that chose it: one of CHOSEN_BY).
 
     Prediction strength is the costly criterion (a refit per half-sample). With `measure_stability` (row
     position -> prediction strength), it is measured only for the candidates whose value can change the
@@ -371,6 +378,7 @@ def apply_selection_rule(
             best_silhouette = silhouettes[position]
 
     chosen_position = None
+    chosen_by = None
     if best_silhouette is not None:
         threshold = best_silhouette * (1.0 - settings.silhouette_tolerance)
         for k in sorted(ks, reverse=True):
@@ -379,6 +387,7 @@ def apply_selection_rule(
             position = representative(k)
             if position is not None and silhouettes[position] >= threshold:
                 chosen_position = position
+                chosen_by = CHOSEN_WITHIN_TOLERANCE
                 break
         # Past the tolerance: the next k up is taken while one of its candidates is reproducible (prediction
         # strength at least reproducible_k_floor) and a candidate of another algorithm is stable at that k.
@@ -391,6 +400,7 @@ def apply_selection_rule(
                 break
             k += 1
             chosen_position = representatives[k] = extension
+            chosen_by = CHOSEN_REPRODUCIBLE
     else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
         pool = frame[~failed & ~outside_k_range & ~too_noisy]
@@ -403,6 +413,7 @@ def apply_selection_rule(
         chosen_position = (
             frame.loc[pool.index].sort_values(["prediction_strength", "silhouette"], ascending=False).index[0]
         )
+        chosen_by = CHOSEN_MOST_STABLE
 
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     reasons[failed] = frame.loc[failed, "failure_reason"]
@@ -423,6 +434,8 @@ def apply_selection_rule(
             frame.loc[position, "is_k_representative"] = True
     frame["is_selected"] = False
     frame.loc[chosen_position, "is_selected"] = True
+    frame["chosen_by"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    frame.loc[chosen_position, "chosen_by"] = chosen_by
     if best_silhouette is None:
         frame.loc[chosen_position, "is_k_representative"] = True
     return frame

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from segwarehouse.clustering.selection import CHOSEN_MOST_STABLE, CHOSEN_REPRODUCIBLE, CHOSEN_WITHIN_TOLERANCE
 from segwarehouse.demo_transactions import SHOP_INPUTS
 from segwarehouse.quality.panel import SHOP_INPUT_ABBREVIATIONS
 from segwarehouse.quality.runner import QualityRow, rows_frame
@@ -15,6 +16,12 @@ from segwarehouse.quality.runner import QualityRow, rows_frame
 TABLE_FAMILIES = ("table", "demo", "sklearn")
 MIN_SEGMENT_SHARE = 0.02
 INPUT_TOLERANCE = 0.02
+# model_selection.chosen_by in the table: the step of the rule (docs/how-it-works.md).
+RULE_STEPS = {
+    CHOSEN_WITHIN_TOLERANCE: "silhouette",
+    CHOSEN_REPRODUCIBLE: "reproducible",
+    CHOSEN_MOST_STABLE: "none eligible",
+}
 
 
 def _shop_label(inputs: tuple[str, ...]) -> str:
@@ -80,16 +87,17 @@ def summary_lines(rows: list[QualityRow]) -> list[str]:
 def markdown_table(rows: list[QualityRow]) -> str:
     frame = rows_frame(rows)
     header = (
-        "| data set | family | customers | k found / true | algorithm | ARI | names right | smallest segment"
-        " | stability | selection s | build s | status |"
+        "| data set | family | customers | k found / true | algorithm | chosen by | ARI | names right"
+        " | smallest segment | stability | selection s | build s | status |"
     )
-    lines = [header, "|---|---|---:|---|---|---:|---|---:|---:|---:|---:|---|"]
+    lines = [header, "|---|---|---:|---|---|---|---:|---|---:|---:|---:|---:|---|"]
     for row in frame.itertuples():
         k = f"{_int(row.k)} / {_int(row.true_k)}" if pd.notna(row.true_k) else f"{_int(row.k)}"
         names = f"{_int(row.personas_named)} / {_int(row.personas)}" if pd.notna(row.personas) else ""
         lines.append(
             f"| {row.data_set} | {row.family} | {row.customers} | {k} | {row.algorithm or ''} | "
-            f"{_num(row.ari)} | {names} | {_pct(row.smallest_share)} | {_num(row.stability)} | "
+            f"{RULE_STEPS.get(row.chosen_by, '')} | {_num(row.ari)} | {names} | {_pct(row.smallest_share)} | "
+            f"{_num(row.stability)} | "
             f"{_num(row.selection_s, 1)} | {row.build_s:.1f} | {row.status} |"
         )
     return "\n".join(lines)

@@ -37,6 +37,7 @@ class QualityRow:
     selection_s: float | None
     build_s: float
     status: str
+    chosen_by: str | None = None  # the step of the selection rule that chose (model_selection.chosen_by)
 
     @property
     def k_exact(self) -> bool:
@@ -104,11 +105,12 @@ def build_and_measure(
     with duckdb.connect(str(database), read_only=True) as connection:
         segments = connection.sql("select customer_id, segment_id, segment_name from customer_segments").df()
         chosen = connection.sql(
-            "select algorithm, k, prediction_strength from model_selection where is_selected"
+            "select algorithm, k, prediction_strength, chosen_by from model_selection where is_selected"
         ).df()
     row.customers = len(segments)
     row.k = int(segments["segment_id"].nunique())
     row.algorithm = str(chosen["algorithm"].iloc[0])
+    row.chosen_by = chosen["chosen_by"].iloc[0]
     stability = chosen["prediction_strength"].iloc[0]
     row.stability = None if pd.isna(stability) else round(float(stability), 3)
     row.smallest_share = round(float(segments["segment_id"].value_counts(normalize=True).min()), 4)

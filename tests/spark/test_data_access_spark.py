@@ -37,3 +37,10 @@ def test_no_rows_on_spark_is_a_spark_frame_with_the_types(make):
     empty = table.no_rows()
     assert isinstance(empty, DataFrame) and empty.count() == 0
     assert [field.dataType.simpleString() for field in empty.schema.fields] == ["bigint", "string"]
+    upgraded = table.no_rows({"chosen_by": "string", "reproducible_k_floor": "double"})
+    assert [field.dataType.simpleString() for field in upgraded.schema.fields] == [
+        "bigint",
+        "string",
+        "string",
+        "double",
+    ]

@@ -28,12 +28,14 @@ final as (
         cast(consensus_rank as double) as consensus_rank,
         cast(random_seed as bigint) as random_seed,
         cast(silhouette_tolerance as double) as silhouette_tolerance,
+        cast(reproducible_k_floor as double) as reproducible_k_floor,
         cast(stability_floor as double) as stability_floor,
         cast(min_segment_share as double) as min_segment_share,
         cast(max_noise_share as double) as max_noise_share,
         cast(is_eligible as boolean) as is_eligible,
         cast(is_k_representative as boolean) as is_k_representative,
-        cast(is_selected as boolean) as is_selected
+        cast(is_selected as boolean) as is_selected,
+        cast(chosen_by as string) as chosen_by
 
     from candidates
 

@@ -4,6 +4,7 @@ this table does not have yet), on the rows training reads."""
 
 from segwarehouse.data_access import Table
 from segwarehouse.dbt_bridge import (
+    CANDIDATE_COLUMNS_ADDED_LATER,
     candidates_table,
     frozen_preprocessing,
     latest_model_version,
@@ -19,7 +20,7 @@ def model(dbt, session):
         selected = Table.this(dbt, session)
         if selected.scalar(f"select count(*) from $table where model_version = {version}"):
             # The version in use was selected by an earlier build.
-            return selected.no_rows()
+            return selected.no_rows(CANDIDATE_COLUMNS_ADDED_LATER)
     from segwarehouse.clustering.selection import select_model
 
     # Checked in SQL first: the clustering vars (typed, in this row), enough customers, a feature that varies.

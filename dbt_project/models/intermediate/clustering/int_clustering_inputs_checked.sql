@@ -50,6 +50,7 @@ final as (
         cast({{ settings.min_segment_share }} as double) as min_segment_share,
         cast({{ settings.stability_floor }} as double) as stability_floor,
         cast({{ settings.silhouette_tolerance }} as double) as silhouette_tolerance,
+        cast({{ settings.reproducible_k_floor }} as double) as reproducible_k_floor,
         cast({{ settings.stability_resamples }} as integer) as stability_resamples,
         cast({{ settings.max_noise_share }} as double) as max_noise_share,
         -- Which build checked them: a training run must use this build's settings (see
