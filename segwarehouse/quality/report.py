@@ -10,7 +10,7 @@ import pandas as pd
 from segwarehouse.clustering.selection import CHOSEN_MOST_STABLE, CHOSEN_REPRODUCIBLE, CHOSEN_WITHIN_TOLERANCE
 from segwarehouse.demo_transactions import SHOP_INPUTS
 from segwarehouse.quality.panel import SHOP_INPUT_ABBREVIATIONS
-from segwarehouse.quality.runner import QualityRow, rows_frame
+from segwarehouse.quality.runner import SKIPPED, QualityRow, rows_frame
 
 # The targets, checked by the summary (the report prints them; nothing asserts them).
 TABLE_FAMILIES = ("table", "demo", "sklearn")
@@ -52,7 +52,8 @@ def summary_lines(rows: list[QualityRow]) -> list[str]:
     named = [row for row in rows if row.personas]
     all_named = [row for row in named if row.personas_named == row.personas]
     small = [row for row in rows if row.smallest_share is not None and row.smallest_share < MIN_SEGMENT_SHARE]
-    failed = [row for row in rows if row.status != "ok"]
+    failed = [row for row in rows if row.status != "ok" and not row.skipped]
+    skipped = [row for row in rows if row.skipped]
     selection = [row.selection_s for row in rows if row.selection_s is not None]
     table_aris = [row.ari for row in tables if row.ari is not None]
     lines = [
@@ -81,6 +82,9 @@ def summary_lines(rows: list[QualityRow]) -> list[str]:
         )
     if failed:
         lines.append(f"- Builds that failed: {', '.join(row.data_set for row in failed)}.")
+    if skipped:
+        reasons = "; ".join(row.status.removeprefix(f"{SKIPPED}: ") for row in skipped)
+        lines.append(f"- Not run, the data is not available here: {reasons}.")
     return lines
 
 

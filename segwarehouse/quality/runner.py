@@ -16,9 +16,12 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from segwarehouse.bench.runner import dbt_executable
+from segwarehouse.quality.cdnow import DataUnavailable
 from segwarehouse.quality.panel import REPO, DataSet
 
 SELECTION_NODE = "model.segments.int_segment_candidates_evaluated"
+# The status of a data set this machine cannot obtain (a real one: no file, no registry): not a failure.
+SKIPPED = "skipped"
 
 
 @dataclass
@@ -38,6 +41,10 @@ class QualityRow:
     build_s: float
     status: str
     chosen_by: str | None = None  # the step of the selection rule that chose (model_selection.chosen_by)
+
+    @property
+    def skipped(self) -> bool:
+        return self.status.startswith(SKIPPED)
 
     @property
     def k_exact(self) -> bool:
@@ -72,7 +79,14 @@ def _named_personas(segments: pd.DataFrame, truth: pd.DataFrame) -> int:
 def build_and_measure(
     data_set: DataSet, data_dir: Path, work_dir: Path, size: int, seed: int, extra_vars: dict
 ) -> QualityRow:
-    variables, truth_path = write_data(data_set, data_dir, size, seed)
+    try:
+        variables, truth_path = write_data(data_set, data_dir, size, seed)
+    except DataUnavailable as unavailable:
+        empty = dict.fromkeys(("k", "algorithm", "ari", "personas_named", "personas", "smallest_share"))
+        return QualityRow(
+            data_set.name, data_set.family, 0, data_set.true_k, **empty, stability=None, selection_s=None,
+            build_s=0.0, status=f"{SKIPPED}: {unavailable}",
+        )  # fmt: skip
     workdir = work_dir / data_set.name
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
