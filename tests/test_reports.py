@@ -331,3 +331,36 @@ def test_pdf_report_has_a_cover_and_at_most_15_pages(rendered, chromium):
     )
     if pdftotext is not None:
         assert "Customer segmentation report" in pdftotext.stdout
+
+
+def render_one(notebook: str, warehouse: Path, out: Path) -> str:
+    """The rendered page of one report against `warehouse`."""
+    command = [sys.executable, str(REPORTS / "render.py"), "html", notebook]
+    command += ["--out", str(out / "html"), "--executed", str(out / "executed")]
+    env = {**os.environ, "SEGMENTS_DB": str(warehouse)}
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+    return (out / "html" / f"{notebook}.html").read_text(encoding="utf-8")
+
+
+def test_the_selection_report_says_which_step_of_the_rule_chose(rendered, tmp_path):
+    """Report 03 explains the choice by the step of the rule that made it (model_selection.chosen_by); the
+    other step's text is checked on a copy of the warehouse that says the other step chose."""
+    import duckdb
+
+    page = (rendered["html"] / "03_model_selection.html").read_text(encoding="utf-8")
+    with duckdb.connect(str(rendered["warehouse"]), read_only=True) as connection:
+        k, chosen_by = connection.sql("select k, chosen_by from model_selection where is_selected").fetchone()
+    said = {
+        "largest_k_within_silhouette_tolerance": f"The largest, <b>k = {k} (",
+        "reproducible_past_silhouette_tolerance": f"Past the largest of them, <b>k = {k} (",
+    }
+    assert "made in four steps" in page and "(<code>reproducible_k_floor</code>)" in page
+    assert said[chosen_by] in page
+    (other,) = set(said) - {chosen_by}
+    copy = tmp_path / "other_step.duckdb"
+    shutil.copyfile(rendered["warehouse"], copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("update model_selection set chosen_by = ? where is_selected", [other])
+    other_page = render_one("03_model_selection", copy, tmp_path)
+    assert said[other] in other_page and said[chosen_by] not in other_page
