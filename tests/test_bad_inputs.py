@@ -251,8 +251,9 @@ def test_too_few_customers(tmp_path):
         ({"outlier_iqr_multiplier": "3); drop table t; --"}, "var outlier_iqr_multiplier must be a number"),
         ({"k_min": 5, "k_max": 3}, "k range must satisfy 2 <= k_min <= k_max, got 5..3"),
         ({"max_noise_share": 1.5}, "var max_noise_share must be between 0 and 1, got 1.5"),
+        ({"reproducible_k_floor": -0.1}, "var reproducible_k_floor must be between 0 and 1, got -0.1"),
     ],
-    ids=["n_segments", "algorithm", "feature-name", "encoding", "number", "k-range", "share"],
+    ids=["n_segments", "algorithm", "feature-name", "encoding", "number", "k-range", "share", "floor"],
 )
 def test_bad_vars(tmp_path, variables, message):
     path = small_file(tmp_path / "c.csv")
