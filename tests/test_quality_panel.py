@@ -162,3 +162,18 @@ def test_a_data_set_that_cannot_be_obtained_is_skipped_not_failed(tmp_path):
     lines = summary_lines([row("shop_T"), result])
     assert not any(line.startswith("- Builds that failed") for line in lines)
     assert lines[-1] == "- Not run, the data is not available here: CDNOW: pip could not download it."
+
+
+def test_a_run_of_some_data_sets_leaves_the_panels_table_alone(tmp_path, capsys):
+    from segwarehouse.quality.__main__ import main
+    from segwarehouse.quality.panel import REPO
+
+    doc, results = REPO / "docs" / "quality.md", REPO / "benchmarks" / "quality.csv"
+    before = (doc.read_text(), results.read_text())
+    work = tmp_path / "work"
+    arguments = ["--only", "table_k2_separated", "--size", "1500", "--work-dir", str(work)]
+    assert main([*arguments, "--data-dir", str(tmp_path / "data")]) == 0
+    assert (doc.read_text(), results.read_text()) == before
+    written = pd.read_csv(work / "quality.csv")
+    assert written["data_set"].tolist() == ["table_k2_separated"] and written["k"].tolist() == [2]
+    assert f"wrote {work / 'quality.csv'}" in capsys.readouterr().out

@@ -1,7 +1,9 @@
 """`python -m segwarehouse.quality [--size 20k] [--only PATTERN ...] [--jobs N]`: build the warehouse on every
 data set of the quality panel (segwarehouse.quality.panel), compare what it found with the truth, print a
 line per data set and the summary against the targets, save the rows to benchmarks/quality.csv and the
-table into docs/quality.md (between its `quality:start` / `quality:end` markers)."""
+table into docs/quality.md (between its `quality:start` / `quality:end` markers). A run of some data sets
+(--only) leaves both alone, so a partial table never replaces the whole panel's: its rows go to
+<work-dir>/quality.csv."""
 
 from __future__ import annotations
 
@@ -30,9 +32,19 @@ def main(argv: list[str] | None = None) -> int:
         "--data-dir", default="/tmp/segwarehouse-quality/data", help="generated data (reused)"
     )
     parser.add_argument("--work-dir", default="/tmp/segwarehouse-quality/work", help="warehouses and logs")
-    parser.add_argument("--results", default=str(REPO / "benchmarks" / "quality.csv"))
-    parser.add_argument("--doc", default=str(REPO / "docs" / "quality.md"), help="'' to leave the doc alone")
+    parser.add_argument(
+        "--results", help="default: benchmarks/quality.csv, or <work-dir>/quality.csv with --only"
+    )
+    parser.add_argument(
+        "--doc", help="default: docs/quality.md, not written with --only; '' to leave it alone"
+    )
     args = parser.parse_args(argv)
+    if args.results is None:
+        args.results = str(
+            Path(args.work_dir) / "quality.csv" if args.only else REPO / "benchmarks" / "quality.csv"
+        )
+    if args.doc is None:
+        args.doc = "" if args.only else str(REPO / "docs" / "quality.md")
 
     data_sets = panel()
     if args.only:
@@ -44,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(data_sets)} data sets, {size} customers each; machine: {machine}", flush=True)
     rows = run_panel(data_sets, Path(args.data_dir), Path(args.work_dir), size, args.seed, args.jobs)
     print("\n" + "\n".join(summary_lines(rows)))
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
     rows_frame(rows).to_csv(args.results, index=False)
     if args.doc:
         doc = Path(args.doc)
@@ -55,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             head + START + "\n" + render(rows, size, args.seed, machine) + END + rest.split(END, 1)[1]
         )
         print(f"wrote {args.results} and {doc}")
+    else:
+        print(f"wrote {args.results}")
     return 0 if all(row.status == "ok" or row.skipped for row in rows) else 1
 
 
