@@ -482,6 +482,31 @@ def test_a_retrain_that_moved_a_centre_beyond_the_threshold_is_to_watch(lifecycl
     assert verdict["moved_segments"] == "; ".join(f"{name} ({shift:.2f})" for name, shift in moved.items())
 
 
+def test_a_retrain_left_to_choose_k_gives_the_shifted_customers_a_segment_to_review(lifecycle, tmp_path):
+    """Without the forced k, a retrain on the data with a shifted third finds a fifth segment: the shifted
+    customers' (the reproducible-k step). It is new, so the retrain is one to review: watch, naming it."""
+    original = lifecycle["warehouse"]
+    copy = tmp_path / "free_k"
+    shutil.copytree(original.workdir, copy, ignore=shutil.ignore_patterns("target", "data"))
+    warehouse = Warehouse(workdir=copy, vars=original.vars)
+    warehouse.dbt("build", extra_vars={"retrain": True})
+    models = warehouse.query("select * from segment_models order by model_version")
+    latest = models.iloc[-1]
+    assert (latest["model_version"], latest["k"], latest["new_segments"]) == (4, N_PERSONAS + 1, 1)
+    chosen = warehouse.query("select chosen_by from model_selection where is_selected")["chosen_by"].item()
+    assert chosen == "reproducible_past_silhouette_tolerance"
+    (verdict,) = warehouse.query("select * from segment_model_verdict", published=False).to_dict("records")
+    assert verdict["verdict_level"] == "watch" and verdict["new_segment_count"] == 1
+    assigned = segments(warehouse)
+    new_segment = assigned["segment_id"].max()
+    assert (
+        verdict["new_segments"] == assigned.loc[assigned["segment_id"] == new_segment, "segment_name"].iloc[0]
+    )
+    # Most of the new segment are the shifted batch's customers (ids from 2,000,000).
+    members = assigned.index[assigned["segment_id"] == new_segment].astype(int)
+    assert (members >= 2_000_000).mean() > 0.9
+
+
 def test_the_verdict_level_follows_the_drift_numbers(lifecycle):
     """On every step of the lifecycle, the mart's level is what the drift marts' numbers and the build's
     thresholds say: retrain when a feature's PSI or a segment's far share exceeds its threshold; watch when
