@@ -173,7 +173,9 @@ def test_transactions_every_line_accepted_or_rejected_with_its_reason(transactio
 
 
 def test_correlated_features_are_pruned_and_recorded(transactions_warehouse):
-    summary = transactions_warehouse.query("select feature, is_model_feature from feature_summary")
+    summary = transactions_warehouse.query(
+        "select feature, is_model_feature, data_exclusion_reason from feature_summary"
+    )
     used = transactions_warehouse.query("select features_used from model_selection limit 1")["features_used"]
     model_features = set(summary.loc[summary["is_model_feature"], "feature"])
     assert set(used.item().split(", ")) == model_features
@@ -185,6 +187,14 @@ def test_correlated_features_are_pruned_and_recorded(transactions_warehouse):
     # monetary follows frequency closely in this data: the later, lower-priority one is dropped.
     assert selection.loc["monetary", "exclusion_reason"].startswith("correlated with frequency")
     assert selection.loc["return_rate", "exclusion_reason"] == "not configured"
+    # feature_summary says why (this build trained on today's data, so the two agree).
+    reasons = summary.set_index("feature")["data_exclusion_reason"]
+    pd.testing.assert_series_equal(
+        reasons.sort_index(),
+        selection["exclusion_reason"].rename("data_exclusion_reason").sort_index(),
+        check_index_type=False,
+    )
+    assert reasons[reasons.isna()].index.sort_values().tolist() == sorted(model_features)
     correlations = transactions_warehouse.query_work(
         "select * from intermediate.int_feature_pairs_correlated"
     )

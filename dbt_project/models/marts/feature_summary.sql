@@ -2,7 +2,8 @@
     transform, fences - also in feature units - and scaling; what the model saw), whether that model
     uses it, how many of today's customers had their value filled or clipped by that preprocessing, and
     the distribution of today's data (columns data_*: today's values filled by today's rule, before
-    clipping; statistics of the data, not parameters of the model). -#}
+    clipping; statistics of the data, not parameters of the model) and why today's rule would leave the
+    feature out of a newly trained version. -#}
 
 with fitted as (
 
@@ -25,6 +26,12 @@ statistics as (
 labels as (
 
     select * from {{ ref('int_feature_candidates_listed') }}
+
+),
+
+selection as (
+
+    select * from {{ ref('int_features_selected') }}
 
 ),
 
@@ -71,12 +78,14 @@ joined as (
         fitted.skewness as data_skewness,
         applied.is_model_feature,
         applied.is_frozen,
+        selection.exclusion_reason as data_exclusion_reason,
         applied.candidate_order
 
     from applied
     inner join fitted on applied.feature = fitted.feature
     inner join overall on applied.feature = overall.feature
     left join labels on applied.feature = labels.feature
+    left join selection on applied.feature = selection.feature
 
 ),
 
@@ -111,7 +120,8 @@ final as (
         cast(data_max_value as double) as data_max_value,
         cast(data_skewness as double) as data_skewness,
         cast(is_model_feature as boolean) as is_model_feature,
-        cast(is_frozen as boolean) as is_frozen
+        cast(is_frozen as boolean) as is_frozen,
+        cast(data_exclusion_reason as string) as data_exclusion_reason
 
     from joined
 
