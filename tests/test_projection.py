@@ -109,3 +109,14 @@ def test_principal_axes_are_oriented_and_a_single_feature_has_no_second():
 def test_a_sample_of_one_segment_is_refused():
     with pytest.raises(ValueError, match="at least two segments"):
         project_customers(np.zeros((5, 2)), np.ones(5), 0)
+
+
+def test_a_model_of_a_single_feature_gets_a_map():
+    matrix, segment_ids = blobs(features=1)
+    projection = project_customers(matrix, segment_ids, random_seed=42)
+    assert np.isfinite(projection[["pc1", "pc2", "tsne_1", "tsne_2"]].to_numpy()).all()
+    # The map keeps the two segments apart along the one feature.
+    tsne_1 = projection["tsne_1"].to_numpy()
+    first, second = tsne_1[segment_ids == 7], tsne_1[segment_ids == 3]
+    assert first.max() < second.min() or second.max() < first.min()
+    np.testing.assert_array_equal(projection["pc2"], 0.0)

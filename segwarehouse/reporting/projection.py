@@ -73,23 +73,32 @@ def principal_axes(means: np.ndarray, covariance: np.ndarray) -> PrincipalAxes:
 def tsne_map(matrix: np.ndarray, random_seed: int) -> np.ndarray:
     """Two t-SNE coordinates per row (Barnes-Hut). Initialised from the rows' principal components, so the
     layout follows the linear projection; the seed is passed on, but with this initialisation scikit-learn
-    gives the same map for every seed (the map changes with the rows, which the seed draws)."""
+    gives the same map for every seed (the map changes with the rows, which the seed draws). A model of a
+    single feature has no second principal component to start from: its map starts from the feature and
+    a zero second coordinate."""
     from sklearn.manifold import TSNE
     from threadpoolctl import threadpool_limits
 
+    matrix = np.asarray(matrix, dtype=np.float64)
     rows = len(matrix)
     if rows < 3:
         return np.zeros((rows, 2))
+    init: str | np.ndarray = "pca"
+    if matrix.shape[1] < 2:
+        # scikit-learn's "pca" start scales the components to a standard deviation of 1e-4; so does this.
+        start = np.column_stack([matrix[:, 0] - matrix[:, 0].mean(), np.zeros(rows)])
+        spread = start[:, 0].std()
+        init = start / spread * 1e-4 if spread > 0 else "random"
     tsne = TSNE(
         n_components=2,
         perplexity=min(TSNE_PERPLEXITY, (rows - 1) / 3),
-        init="pca",
+        init=init,
         learning_rate="auto",
         max_iter=TSNE_MAX_ITER,
         random_state=random_seed,
     )
     with threadpool_limits(TSNE_THREADS):
-        embedding = tsne.fit_transform(np.asarray(matrix, dtype=np.float64))
+        embedding = tsne.fit_transform(matrix)
     return embedding.astype(np.float64)
 
 
