@@ -252,8 +252,31 @@ def test_too_few_customers(tmp_path):
         ({"k_min": 5, "k_max": 3}, "k range must satisfy 2 <= k_min <= k_max, got 5..3"),
         ({"max_noise_share": 1.5}, "var max_noise_share must be between 0 and 1, got 1.5"),
         ({"reproducible_k_floor": -0.1}, "var reproducible_k_floor must be between 0 and 1, got -0.1"),
+        (
+            {"default_model_features": {"customers": None, "transactions": [{"name": "frequency"}]}},
+            "var default_model_features lists '{'name': 'frequency'}' for transactions; give a feature name",
+        ),
+        (
+            {
+                "default_model_features": {
+                    "customers": [{"feature": "total_purchases", "unless_input": "orders"}]
+                }
+            },
+            "var default_model_features: unless_input of total_purchases is 'orders'; inputs: transactions,",
+        ),
     ],
-    ids=["n_segments", "algorithm", "feature-name", "encoding", "number", "k-range", "share", "floor"],
+    ids=[
+        "n_segments",
+        "algorithm",
+        "feature-name",
+        "encoding",
+        "number",
+        "k-range",
+        "share",
+        "floor",
+        "default-entry",
+        "default-unless-input",
+    ],
 )
 def test_bad_vars(tmp_path, variables, message):
     path = small_file(tmp_path / "c.csv")

@@ -252,6 +252,11 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     # The customer table repeats what the detailed inputs say: its features lose to them.
     assert selection.loc["total_purchases", "exclusion_reason"].startswith("correlated with")
     assert selection["is_selected"].sum() >= 4
+    # With the transactions given, the coupons contribute the number of redemptions: their rates and recency
+    # restate the orders (dbt_project.yml default_model_features) and are only profiled.
+    assert selection.loc["coupon_redemptions", "is_configured"]
+    for restated in ["coupon_redemptions_per_order", "coupon_discount_share", "days_since_last_redemption"]:
+        assert selection.loc[restated, "exclusion_reason"] == "not configured", restated
     # Sessions were inferred from 30 minutes of inactivity (no session id mapped).
     keys = warehouse.query_work(
         "select distinct session_key from intermediate.int_events_sessionized limit 5"
@@ -271,8 +276,14 @@ def test_coupons_alone_and_a_missing_column_is_named(tmp_path, shop_files):
     )
     raw = read_raw(shop_files["coupon_redemptions"])
     assert_segmented_once(warehouse, set(normalized_ids(raw["customer_id"]).dropna()))
-    features = set(warehouse.query("select feature from feature_summary")["feature"])
-    assert "coupon_redemptions" in features and "coupon_redemptions_per_order" not in features
+    summary = warehouse.query("select feature, is_model_feature from feature_summary")
+    assert "coupon_redemptions" in set(summary["feature"])
+    assert "coupon_redemptions_per_order" not in set(summary["feature"])
+    # Without the transactions the days since the last redemption are the customers' only recency.
+    configured = warehouse.query_work(
+        "select feature from intermediate.int_features_selected where is_configured"
+    )["feature"]
+    assert set(configured) == {"coupon_redemptions", "days_since_last_redemption"}
 
     (tmp_path / "broken").mkdir()
     broken = Warehouse(tmp_path / "broken", shop_vars(shop_files, "transactions"))

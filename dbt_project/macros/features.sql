@@ -147,13 +147,36 @@
                     {%- do configured.append(spec.name) -%}
                 {%- endfor -%}
             {%- else -%}
-                {%- for name in (listed or []) if name in candidates and name not in configured -%}
-                    {%- do configured.append(name) -%}
+                {%- for entry in (listed or []) -%}
+                    {%- set name = default_feature_entry(input_name, entry) -%}
+                    {%- if name and name in candidates and name not in configured -%}
+                        {%- do configured.append(name) -%}
+                    {%- endif -%}
                 {%- endfor -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(configured) }}
+{% endmacro %}
+
+{#- One entry of var default_model_features for an input: a feature name, or {feature: <name>, unless_input:
+    <input>} for a feature that is a default only when that other input is not given. Returns the name, or
+    none when the entry does not apply to the inputs given. -#}
+{% macro default_feature_entry(input_name, entry) %}
+    {%- if entry is string -%}{{ return(entry) }}{%- endif -%}
+    {%- set usage = "give a feature name or {feature: <name>, unless_input: <input>}" -%}
+    {%- if entry is not mapping or entry.get('feature') is not string
+            or (entry.keys() | reject('in', ['feature', 'unless_input']) | list) -%}
+        {{ exceptions.raise_compiler_error(
+            "var default_model_features lists '" ~ entry ~ "' for " ~ input_name ~ "; " ~ usage) }}
+    {%- endif -%}
+    {%- set unless_input = entry.get('unless_input') -%}
+    {%- if unless_input is not none and unless_input not in feature_input_order() -%}
+        {{ exceptions.raise_compiler_error(
+            "var default_model_features: unless_input of " ~ entry.feature ~ " is '" ~ unless_input
+            ~ "'; inputs: " ~ (feature_input_order() | join(', '))) }}
+    {%- endif -%}
+    {{ return(none if unless_input and input_is_present(unless_input) else entry.feature) }}
 {% endmacro %}
 
 {#- A derived ratio: numerator / denominator, 0 when the denominator is 0 (no purchases, no share). -#}
