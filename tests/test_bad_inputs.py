@@ -252,6 +252,7 @@ def test_too_few_customers(tmp_path):
         ({"k_min": 5, "k_max": 3}, "k range must satisfy 2 <= k_min <= k_max, got 5..3"),
         ({"max_noise_share": 1.5}, "var max_noise_share must be between 0 and 1, got 1.5"),
         ({"reproducible_k_floor": -0.1}, "var reproducible_k_floor must be between 0 and 1, got -0.1"),
+        ({"min_rate_reliability": 2}, "var min_rate_reliability must be between 0 and 1, got 2"),
         (
             {"default_model_features": {"customers": None, "transactions": [{"name": "frequency"}]}},
             "var default_model_features lists '{'name': 'frequency'}' for transactions; give a feature name",
@@ -274,6 +275,7 @@ def test_too_few_customers(tmp_path):
         "k-range",
         "share",
         "floor",
+        "reliability",
         "default-entry",
         "default-unless-input",
     ],

@@ -54,6 +54,13 @@ def test_coupon_strategy_follows_the_discount_affinity(demo_warehouse_factory):
     expected = (profiles["discount_count_lift_z"] + profiles["discount_share_lift_z"]) / 2
     np.testing.assert_allclose(profiles["discount_affinity_z"], expected, rtol=1e-9)
     assert profiles.loc["Bargain Hunters", "coupon_strategy"].startswith("Coupon-driven")
+    # Discount counts per purchase differ between the personas far beyond sampling noise: a model feature.
+    rate = warehouse.query_work(
+        "select * from intermediate.int_feature_rates_measured where feature = 'discount_share'"
+    )
+    assert rate["is_count_rate"].item() and rate["reliability"].item() > 0.9
+    used = warehouse.query("select features_used from model_selection where is_selected")["features_used"]
+    assert "discount_share" in used.item().split(", ")
     assert profiles.loc["High Spenders", "coupon_strategy"].startswith("Pays full price")
     strategies = profiles["discount_affinity_z"].map(
         lambda z: "Coupon-driven" if z >= 0.5 else "Pays full price" if z <= -0.5 else "Average"

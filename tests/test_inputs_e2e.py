@@ -257,6 +257,18 @@ def test_all_four_inputs_join_per_customer(all_inputs_warehouse, shop_files):
     assert selection.loc["coupon_redemptions", "is_configured"]
     for restated in ["coupon_redemptions_per_order", "coupon_discount_share", "days_since_last_redemption"]:
         assert selection.loc[restated, "exclusion_reason"] == "not configured", restated
+    # The customer table's coupon orders per purchase, over a handful of purchases each, are mostly
+    # sampling noise: measured, and left out of the model with the reason.
+    rate = warehouse.query_work(
+        "select * from intermediate.int_feature_rates_measured where feature = 'discount_share'"
+    )
+    assert rate["is_count_rate"].item() and rate["reliability"].item() < 0.5
+    reason = selection.loc["discount_share", "exclusion_reason"]
+    assert reason == f"mostly sampling noise (rate reliability {rate['reliability'].item():.2f} < 0.5)"
+    summary = warehouse.query("select feature, data_exclusion_reason from feature_summary").set_index(
+        "feature"
+    )
+    assert summary.loc["discount_share", "data_exclusion_reason"] == reason
     # Sessions were inferred from 30 minutes of inactivity (no session id mapped).
     keys = warehouse.query_work(
         "select distinct session_key from intermediate.int_events_sessionized limit 5"

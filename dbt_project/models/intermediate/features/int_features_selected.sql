@@ -2,6 +2,9 @@
     Rule: the configured features (int_feature_candidates_listed.priority) are walked in priority order; a feature
     is a model feature unless
       - it is constant (fitted scaling scale 0: it cannot separate anyone), or
+      - it is a derived ratio of counts whose reliability (int_feature_rates_measured: the share of its spread
+        that is not sampling noise) is below var min_rate_reliability (default 0.5: more noise than signal),
+        or
       - |Pearson r| of its winsorised values with a feature already kept exceeds var
         feature_correlation_threshold (default 0.9): the earlier, higher-priority feature is kept.
     A candidate that is not configured is computed and profiled but not used (reason 'not configured').
@@ -9,6 +12,10 @@
     The walk is a recursive query over the steps; the features kept so far are the bits of a 64-bit
     integer (so at most 62 features can be configured), which both DuckDB and Spark SQL can test. -#}
 {%- set threshold = number_var('feature_correlation_threshold', allow_none=true) -%}
+{%- set min_reliability = number_var('min_rate_reliability', allow_none=true) -%}
+{%- if min_reliability is not none and (min_reliability | float < 0 or min_reliability | float > 1) -%}
+    {{ exceptions.raise_compiler_error("var min_rate_reliability must be between 0 and 1, got " ~ min_reliability) }}
+{%- endif -%}
 {%- set configured_count = configured_features() | length -%}
 {%- if configured_count > 62 -%}
     {{ exceptions.raise_compiler_error(
@@ -33,15 +40,28 @@ correlations as (
 
 ),
 
+rates as (
+
+    select * from {{ ref('int_feature_rates_measured') }}
+
+),
+
 configured as (
 
     select
         candidates.feature,
         candidates.priority,
-        coalesce(fitted.scaling_scale, 0) = 0 as is_constant
+        coalesce(fitted.scaling_scale, 0) = 0 as is_constant,
+        rates.reliability as rate_reliability,
+        {%- if min_reliability is none %}
+        false as is_sampling_noise
+        {%- else %}
+        coalesce(rates.is_count_rate and rates.reliability < {{ min_reliability }}, false) as is_sampling_noise
+        {%- endif %}
 
     from candidates
     left join fitted on candidates.feature = fitted.feature
+    left join rates on candidates.feature = rates.feature
     where candidates.is_configured
 
 ),
@@ -53,7 +73,7 @@ steps as (
         row_number() over (order by priority) as step
 
     from configured
-    where not is_constant
+    where not is_constant and not is_sampling_noise
 
 ),
 
@@ -171,6 +191,9 @@ final as (
         case
             when not candidates.is_configured then 'not configured'
             when configured.is_constant then 'constant'
+            when configured.is_sampling_noise
+                then 'mostly sampling noise (rate reliability ' || printf('%.2f', configured.rate_reliability)
+                    || ' < ' || {{ sql_string(min_reliability) }} || ')'
             when kept.feature is null
                 then 'correlated with ' || nearest_kept.correlated_with
                     || ' (|r| = ' || printf('%.3f', nearest_kept.abs_pearson_r) || ')'
@@ -181,6 +204,7 @@ final as (
         candidates.priority,
         candidates.is_configured,
         coalesce(configured.is_constant, false) as is_constant,
+        configured.rate_reliability,
         kept.feature is not null as is_selected
 
     from candidates
