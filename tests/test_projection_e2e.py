@@ -80,3 +80,25 @@ def test_loadings_are_the_correlations_over_the_sample(built):
     for row in loadings.itertuples():
         assert row.pc1_correlation == pytest.approx(np.corrcoef(sample[row.feature], sample["pc1"])[0, 1])
         assert row.pc2_correlation == pytest.approx(np.corrcoef(sample[row.feature], sample["pc2"])[0, 1])
+
+
+def test_a_model_of_a_single_feature_gets_its_map_and_loadings(tmp_path):
+    """One model feature: pc2 is 0 for everyone, its loading NULL (not NaN), the t-SNE map finite."""
+    from segwarehouse.demo_data import write_demo_customers
+    from tests.conftest import build_warehouse
+
+    customers, _ = write_demo_customers(tmp_path / "data", n_customers=2_000, n_personas=3)
+    warehouse = build_warehouse(
+        tmp_path, {"customers_path": str(customers), "model_features": ["total_purchases"]}
+    )
+    used = warehouse.query("select features_used from model_selection where is_selected")["features_used"]
+    assert used.item() == "total_purchases"
+    projection = warehouse.query("select * from report_customer_projection")
+    assert (projection["pc2"] == 0).all()
+    assert np.isfinite(projection[["pc1", "tsne_1", "tsne_2"]].to_numpy()).all()
+    loadings = warehouse.query("select * from report_projection_loadings")
+    assert loadings["feature"].tolist() == ["total_purchases"]
+    assert loadings["pc1_correlation"].item() == pytest.approx(1.0)
+    assert warehouse.query("select pc2_correlation is null as is_null from report_projection_loadings")[
+        "is_null"
+    ].all()

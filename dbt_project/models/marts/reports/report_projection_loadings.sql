@@ -1,6 +1,7 @@
 {#- One row per feature of the model version in use: the Pearson correlation of its standardized value
     with each of the first two principal components over the customers of report_customer_projection (the
-    arrows of a biplot). Portable SQL: one aggregate per feature, stacked. -#}
+    arrows of a biplot). Portable SQL: one aggregate per feature, stacked. A correlation with a side that
+    does not vary (pc2 of a single-feature model) is NULL, not the NaN some engines return. -#}
 {%- set features = frozen_model_features() %}
 
 with projection as (
@@ -35,8 +36,12 @@ loadings as (
     select
         {{ sql_string(feature) }} as feature,
         {{ loop.index }} as feature_position,
-        corr({{ feature }}_z, pc1) as pc1_correlation,
-        corr({{ feature }}_z, pc2) as pc2_correlation
+        {%- for component in ['pc1', 'pc2'] %}
+        case
+            when stddev_pop({{ feature }}_z) > 0 and stddev_pop({{ component }}) > 0
+                then corr({{ feature }}_z, {{ component }})
+        end as {{ component }}_correlation{{ "," if not loop.last }}
+        {%- endfor %}
     from sampled
     {{ "union all" if not loop.last }}
     {%- else %}
