@@ -121,6 +121,7 @@ def test_one_data_set_through_a_real_build(tmp_path):
     assert result.chosen_by in {
         "largest_k_within_silhouette_tolerance",
         "reproducible_past_silhouette_tolerance",
+        "separating_past_silhouette_tolerance",
     }
     assert f"| {result.algorithm} | {RULE_STEPS[result.chosen_by]} |" in markdown_table([result])
     assert result.smallest_share == round(segments["segment_id"].value_counts(normalize=True).min(), 4)

@@ -184,6 +184,89 @@ def test_past_the_tolerance_a_k_reproduced_by_one_algorithm_and_stable_under_ano
     assert ruled_stable.loc[ruled_stable["is_selected"], "k"].item() == 3
 
 
+# Measured on the quality panel (docs/quality.md): five well-separated log-normal segments, 20,000 customers.
+# k = 5 has the best silhouette and every algorithm's partition is stable; at 6 (within the tolerance) only
+# k-means reproduces its split, which cuts a tail off one segment (5.6% of the customers).
+FIVE_SEPARATED_SEGMENTS = [
+    ("gmm", 4, 0.551, 20967, 0.705, 0.800, 0.197),
+    ("kmeans", 4, 0.551, 20968, 0.705, 1.000, 0.197),
+    ("ward", 4, 0.551, 20968, 0.705, 1.000, 0.197),
+    ("gmm", 5, 0.621, 32270, 0.540, 1.000, 0.197),
+    ("hdbscan", 5, 0.621, 32270, 0.540, 1.000, 0.197),
+    ("kmeans", 5, 0.621, 32270, 0.540, 1.000, 0.197),
+    ("ward", 5, 0.621, 32270, 0.540, 1.000, 0.197),
+    ("gmm", 6, 0.585, 27299, 0.640, 0.726, 0.013),
+    ("kmeans", 6, 0.586, 31018, 0.681, 0.953, 0.056),
+    ("ward", 6, 0.587, 30993, 0.673, 0.750, 0.051),
+    ("gmm", 7, 0.553, 27416, 0.717, 0.561, 0.016),
+    ("kmeans", 7, 0.524, 28913, 0.845, 0.941, 0.058),
+    ("ward", 7, 0.535, 28664, 0.797, 0.622, 0.039),
+]
+
+
+def test_within_the_tolerance_a_k_that_one_algorithm_alone_finds_stable_must_separate_better():
+    """Step 3's confirmation: 6 is within the tolerance and k-means' 6 is stable, but no other algorithm's
+    is and its silhouette (0.586) is below 5's (0.621): not confirmed, so 5. Confirmed either way, 6 is
+    taken: with Ward's 6 stable too, or with a silhouette at 6 above 5's."""
+    ruled = apply_selection_rule(candidate_rows(FIVE_SEPARATED_SEGMENTS), SelectionSettings())
+    assert ruled.loc[ruled["is_selected"], ["k", "chosen_by"]].values.tolist() == [
+        [5, "largest_k_within_silhouette_tolerance"]
+    ]
+    ward_stable_too = candidate_rows(FIVE_SEPARATED_SEGMENTS)
+    ward_stable_too.loc[
+        (ward_stable_too["algorithm"] == "ward") & (ward_stable_too["k"] == 6), "prediction_strength"
+    ] = 0.92
+    assert apply_selection_rule(ward_stable_too, SelectionSettings()).query("is_selected")["k"].item() == 6
+    separates_better = candidate_rows(FIVE_SEPARATED_SEGMENTS)
+    separates_better.loc[separates_better["k"] == 6, "silhouette"] += 0.05
+    assert apply_selection_rule(separates_better, SelectionSettings()).query("is_selected")["k"].item() == 6
+    # With one algorithm among the candidates (var algorithm forces it), its stability is the confirmation.
+    kmeans_only = candidate_rows([row for row in FIVE_SEPARATED_SEGMENTS if row[0] == "kmeans"])
+    assert apply_selection_rule(kmeans_only, SelectionSettings()).query("is_selected")["k"].item() == 6
+
+
+# Measured on the quality panel: the shop's transactions and events (5 personas, 5,000 customers). The best
+# silhouette is at 3; 4 and 5 are outside the tolerance. At 4 Ward is reproducible (0.977) and k-means
+# stable (0.901); at 5 only Ward is stable, and its silhouette rises again (0.446 against 0.417).
+SHOP_TRANSACTIONS_AND_EVENTS = [
+    ("gmm", 3, 0.536, 6182, 0.680, 0.898, 0.189),
+    ("hdbscan", 3, 0.537, 6272, 0.682, 1.000, 0.193),
+    ("kmeans", 3, 0.537, 6272, 0.682, 1.000, 0.193),
+    ("ward", 3, 0.537, 6272, 0.682, 0.994, 0.193),
+    ("gmm", 4, 0.416, 5383, 0.948, 0.833, 0.189),
+    ("kmeans", 4, 0.416, 5456, 0.946, 0.901, 0.192),
+    ("ward", 4, 0.417, 5455, 0.944, 0.977, 0.192),
+    ("gmm", 5, 0.445, 4805, 0.857, 0.625, 0.114),
+    ("kmeans", 5, 0.446, 4847, 0.856, 0.816, 0.117),
+    ("ward", 5, 0.446, 4847, 0.856, 0.996, 0.116),
+    ("gmm", 6, 0.310, 3970, 1.505, 0.817, 0.050),
+    ("kmeans", 6, 0.367, 4453, 1.150, 0.752, 0.089),
+    ("ward", 6, 0.373, 4408, 1.099, 0.646, 0.060),
+]
+
+
+def test_past_the_tolerance_a_stable_k_that_separates_at_least_as_well_is_taken():
+    """Step 4's second way: 4 is reproducible and confirmed by a second algorithm; 5 is not, but Ward's
+    stable 5 separates better than 4 (silhouette 0.446 against 0.417): taken, the five personas. 6
+    separates worse than 5 and nothing is stable there: the choice stops."""
+    ruled = apply_selection_rule(candidate_rows(SHOP_TRANSACTIONS_AND_EVENTS), SelectionSettings())
+    assert ruled.loc[ruled["is_selected"], ["algorithm", "k", "chosen_by"]].values.tolist() == [
+        ["ward", 5, "separating_past_silhouette_tolerance"]
+    ]
+    assert sorted(ruled.loc[ruled["is_k_representative"], "k"]) == [3, 4, 5]
+    # A stable 5 that separates worse than 4 is not taken: the reproducible step's 4 stands.
+    worse = candidate_rows(SHOP_TRANSACTIONS_AND_EVENTS)
+    worse.loc[worse["k"] == 5, "silhouette"] = 0.40
+    ruled_worse = apply_selection_rule(worse, SelectionSettings())
+    assert ruled_worse.loc[ruled_worse["is_selected"], ["algorithm", "k", "chosen_by"]].values.tolist() == [
+        ["ward", 4, "reproducible_past_silhouette_tolerance"]
+    ]
+    # Nor is an unstable one, however well it separates.
+    unstable = candidate_rows(SHOP_TRANSACTIONS_AND_EVENTS)
+    unstable.loc[unstable["k"] == 5, "prediction_strength"] = 0.85
+    assert apply_selection_rule(unstable, SelectionSettings()).query("is_selected")["k"].item() == 4
+
+
 def test_when_no_candidate_is_eligible_the_most_stable_is_chosen_and_says_so():
     frame = candidate_rows(
         [

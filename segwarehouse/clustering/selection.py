@@ -11,9 +11,13 @@ The rule (docs/how-it-works.md; recorded per candidate in `model_selection`):
 2. For each k, the representative is the eligible candidate with the best consensus rank over silhouette,
    Calinski-Harabasz and Davies-Bouldin (ties: higher prediction strength).
 3. The chosen k is the *largest* k whose representative's silhouette is within `silhouette_tolerance`
-   (relative) of the best representative's silhouette.
+   (relative) of the best representative's silhouette and which is *confirmed*: a candidate of another
+   algorithm is stable at that k too, or the representative separates at least as well as the k below
+   (its silhouette is not lower than that of the next smaller k's representative). With a single
+   algorithm among the candidates (forced), its stability is the confirmation.
 4. Past it, the next k up is taken while one of its candidates has a prediction strength of at least
-   `reproducible_k_floor` and a candidate of another algorithm is stable at that k (_reproducible_candidate).
+   `reproducible_k_floor` and a candidate of another algorithm is stable at that k (_reproducible_candidate),
+   or its representative separates at least as well as the choice so far (silhouette not lower).
 
 Why not the best silhouette: silhouette (and CH, DB) rewards merging two overlapping groups, so on skewed,
 overlapping personas it picks k - 1. Why the prediction strength: the largest k that is still within the
@@ -21,6 +25,9 @@ tolerance is often one that splits a true group in two, and such a split is arbi
 halves of the data split it differently and the worst cluster's pairs fall apart (Tibshirani and Walther
 2005 choose the largest k whose prediction strength is at least 0.8-0.9; the floor here is 0.9). Merges
 are reproducible and splits are not: together the two criteria stop at the true k from both sides.
+Why the confirmation: one algorithm can split a true group the same way on every half-sample (k-means
+cutting off the tail of a sheared or unequal cluster), so its reproducibility alone does not make a k real;
+a second algorithm finding a stable partition at that k, or a split that raises the silhouette, does.
 Forcing `k` and/or `algorithm` restricts the candidates that the rule may choose among.
 """
 
@@ -47,8 +54,9 @@ from segwarehouse.clustering.stability import prediction_strength, resample_rows
 # The step of the rule that chose the model (model_selection.chosen_by).
 CHOSEN_WITHIN_TOLERANCE = "largest_k_within_silhouette_tolerance"
 CHOSEN_REPRODUCIBLE = "reproducible_past_silhouette_tolerance"
+CHOSEN_SEPARATING = "separating_past_silhouette_tolerance"
 CHOSEN_MOST_STABLE = "most_stable_none_eligible"
-CHOSEN_BY = (CHOSEN_WITHIN_TOLERANCE, CHOSEN_REPRODUCIBLE, CHOSEN_MOST_STABLE)
+CHOSEN_BY = (CHOSEN_WITHIN_TOLERANCE, CHOSEN_REPRODUCIBLE, CHOSEN_SEPARATING, CHOSEN_MOST_STABLE)
 
 
 @dataclass(frozen=True)
@@ -366,6 +374,37 @@ def apply_selection_rule(
         return representatives[k]
 
     ks = sorted(frame.loc[passes_cheap_gates, "k"].unique())
+    several_algorithms = frame.loc[passes_cheap_gates, "algorithm"].nunique() >= 2
+
+    def separates_at_least_as_well(position: int, below: int | None) -> bool:
+        return below is None or silhouettes[position] >= silhouettes[below]
+
+    def another_algorithm_stable(k: int, position: int) -> bool:
+        """Whether a candidate of another algorithm than `position`'s is stable at k (consensus order)."""
+        others = frame[
+            passes_cheap_gates & (frame["k"] == k) & (frame["algorithm"] != frame.loc[position, "algorithm"])
+        ]
+        ordered = sorted(
+            others.index,
+            key=lambda p: (round(others.loc[p, "consensus_rank"], 9), others.loc[p, "algorithm"]),
+        )
+        return any(is_stable(other) for other in ordered)
+
+    def representative_below(k: int) -> int | None:
+        for lower in sorted((candidate_k for candidate_k in ks if candidate_k < k), reverse=True):
+            position = representative(lower)
+            if position is not None:
+                return position
+        return None
+
+    def is_confirmed(k: int, position: int) -> bool:
+        """Step 3's confirmation of k (module docstring): the cheap criterion first."""
+        if not several_algorithms:
+            return True
+        return separates_at_least_as_well(position, representative_below(k)) or another_algorithm_stable(
+            k, position
+        )
+
     # The best representative silhouette: visit k by the best silhouette it could have, stop when no k
     # left can beat the best found.
     ceiling = {k: silhouettes[passes_cheap_gates & (frame["k"] == k)].max() for k in ks}
@@ -385,22 +424,27 @@ def apply_selection_rule(
             if ceiling[k] < threshold:
                 continue
             position = representative(k)
-            if position is not None and silhouettes[position] >= threshold:
+            if position is not None and silhouettes[position] >= threshold and is_confirmed(k, position):
                 chosen_position = position
                 chosen_by = CHOSEN_WITHIN_TOLERANCE
                 break
         # Past the tolerance: the next k up is taken while one of its candidates is reproducible (prediction
-        # strength at least reproducible_k_floor) and a candidate of another algorithm is stable at that k.
+        # strength at least reproducible_k_floor) and a candidate of another algorithm is stable at that k,
+        # or while its representative separates at least as well as the choice so far.
         k = int(frame.loc[chosen_position, "k"])
         while k + 1 in ks:
             extension = _reproducible_candidate(
                 frame[passes_cheap_gates & (frame["k"] == k + 1)], stability, settings
             )
+            step = CHOSEN_REPRODUCIBLE
             if extension is None:
-                break
+                extension = representative(k + 1)
+                step = CHOSEN_SEPARATING
+                if extension is None or not separates_at_least_as_well(extension, chosen_position):
+                    break
             k += 1
             chosen_position = representatives[k] = extension
-            chosen_by = CHOSEN_REPRODUCIBLE
+            chosen_by = step
     else:
         # Nothing passes the gates: fall back to the most stable candidate, and say so.
         pool = frame[~failed & ~outside_k_range & ~too_noisy]

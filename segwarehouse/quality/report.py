@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from segwarehouse.clustering.selection import CHOSEN_MOST_STABLE, CHOSEN_REPRODUCIBLE, CHOSEN_WITHIN_TOLERANCE
+from segwarehouse.clustering.selection import (
+    CHOSEN_MOST_STABLE,
+    CHOSEN_REPRODUCIBLE,
+    CHOSEN_SEPARATING,
+    CHOSEN_WITHIN_TOLERANCE,
+)
 from segwarehouse.demo_transactions import SHOP_INPUTS
 from segwarehouse.quality.panel import SHOP_INPUT_ABBREVIATIONS
 from segwarehouse.quality.runner import SKIPPED, QualityRow, rows_frame
@@ -20,6 +25,7 @@ INPUT_TOLERANCE = 0.02
 RULE_STEPS = {
     CHOSEN_WITHIN_TOLERANCE: "silhouette",
     CHOSEN_REPRODUCIBLE: "reproducible",
+    CHOSEN_SEPARATING: "separating",
     CHOSEN_MOST_STABLE: "none eligible",
 }
 

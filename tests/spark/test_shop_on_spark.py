@@ -33,9 +33,11 @@ SILHOUETTE_MARGIN = 0.01
 # Prediction strengths on 1,000 customers move in steps of about 0.005; this keeps a choice by the
 # reproducible-k step four steps clear of its bars.
 REPRODUCIBLE_MARGIN = 0.02
-# The first seed (from 11) whose choice clears every bar of the rule's step by these margins: with seed 11
-# the next k missed the reproducible-k step by 0.002.
-SEED = 12
+# A seed whose choice clears every bar by these margins: with seeds 1, 2 and 4 a comparison of the rule was
+# closer than its margin (seed 1's k = 5 separated better than 4 by 0.003 of silhouette), and seed 3's
+# representative at its k won a tie between algorithms by 0.003 of prediction strength. Seed 5 chooses
+# k = 3, where three algorithms find the same partition with a strength of 1.000.
+SEED = 5
 
 
 @pytest.fixture(scope="module")
@@ -67,25 +69,40 @@ def test_every_node_and_data_test_passes_on_both_engines(builds):
 
 
 def assert_clear_of_the_bars(selection: pd.DataFrame) -> None:
-    """The chosen model passes the bars of the rule's step that chose it (docs/how-it-works.md) by the
-    margins, so that the other engine's rounding cannot change the choice."""
+    """The chosen model passes the bars of the rule's step that chose it, its confirmation included, and the
+    next k up misses both ways of step 4 (docs/how-it-works.md), each by the margins, so that the other
+    engine's rounding cannot change the choice."""
     chosen = selection.query("is_selected").iloc[0]
     assert chosen["k"] >= 3
-    threshold = selection["silhouette"][selection["is_k_representative"]].max() * (
-        1 - chosen["silhouette_tolerance"]
-    )
+    floor, reproducible_floor = chosen["stability_floor"], chosen["reproducible_k_floor"]
+    representatives = selection[selection["is_k_representative"]].set_index("k")["silhouette"]
+    threshold = representatives.max() * (1 - chosen["silhouette_tolerance"])
+    below = representatives[representatives.index < chosen["k"]]
+    separates = chosen["silhouette"] >= below[below.index.max()] + SILHOUETTE_MARGIN
+    others = selection[(selection["k"] == chosen["k"]) & (selection["algorithm"] != chosen["algorithm"])]
+    another_stable = others["prediction_strength"].max() >= floor + REPRODUCIBLE_MARGIN
+    assert chosen["prediction_strength"] >= floor + STABILITY_MARGIN
     if chosen["chosen_by"] == "largest_k_within_silhouette_tolerance":
-        assert chosen["prediction_strength"] >= chosen["stability_floor"] + STABILITY_MARGIN
         assert chosen["silhouette"] >= threshold + SILHOUETTE_MARGIN
-        return
-    assert chosen["chosen_by"] == "reproducible_past_silhouette_tolerance"
-    assert chosen["silhouette"] <= threshold - SILHOUETTE_MARGIN
-    assert chosen["prediction_strength"] >= chosen["reproducible_k_floor"] + REPRODUCIBLE_MARGIN
-    same_k = selection[(selection["k"] == chosen["k"]) & (selection["algorithm"] != chosen["algorithm"])]
-    assert same_k["prediction_strength"].max() >= chosen["stability_floor"] + REPRODUCIBLE_MARGIN
-    # The next k is not reproducible by any algorithm: the step stops here.
+        assert separates or another_stable
+    else:
+        assert chosen["silhouette"] <= threshold - SILHOUETTE_MARGIN
+        if chosen["chosen_by"] == "reproducible_past_silhouette_tolerance":
+            assert chosen["prediction_strength"] >= reproducible_floor + REPRODUCIBLE_MARGIN
+            assert another_stable
+        else:
+            assert chosen["chosen_by"] == "separating_past_silhouette_tolerance"
+            assert separates
+    # The next k up is neither reproduced and confirmed by a second algorithm, nor stable and separating.
+    # (Step 4 measures every candidate of the next k that passes the cheap gates: the others have none.)
     next_k = selection[selection["k"] == chosen["k"] + 1]
-    assert next_k["prediction_strength"].max() <= chosen["reproducible_k_floor"] - REPRODUCIBLE_MARGIN
+    assert next_k["prediction_strength"].notna().any()
+    near_stable = next_k[next_k["prediction_strength"] >= floor - REPRODUCIBLE_MARGIN]
+    assert (
+        next_k["prediction_strength"].max() <= reproducible_floor - REPRODUCIBLE_MARGIN
+        or near_stable["algorithm"].nunique() <= 1
+    )
+    assert (near_stable["silhouette"] <= chosen["silhouette"] - SILHOUETTE_MARGIN).all()
 
 
 def test_spark_chooses_the_same_model_clear_of_the_selection_bars(builds):
