@@ -1,10 +1,12 @@
 """Names for the segments of a new model version, in one step.
 
 A segment matched to the previous version keeps its name. The others are given catalogue personas by an
-optimal one-to-one assignment: a persona fits a segment when every feature of its signature is present,
+optimal one-to-one assignment: a persona fits a segment when every trait of its signature is present,
 observed for most of the segment's customers (a segment absent from an input is no evidence about that
 input's features: browsers who never bought are not "Dormant" buyers), and the segment's centroid z-score
-is at least `min_z` in the signature's direction; the match score is
+is at least `min_z` in the trait's direction, and no bound of the signature is broken (a bound
+names the opposite of a trait the persona cannot have: Loyal Customers are not lapsed, so a segment whose
+recency meets "high" is not theirs, however often it bought); the match score is
 the sum of those directed z-scores (each capped, so one extreme feature cannot carry a persona), so a
 fuller signature that fits beats a shorter one it contains (Champions over Loyal Customers on the segment
 that is also recent), and the assignment maximises the total score over all segments at once rather than
@@ -22,6 +24,10 @@ from scipy.optimize import linear_sum_assignment
 
 # A directed z-score counts at most this much towards a match score.
 MATCH_Z_CAP = 3.0
+# Signature levels: a trait the segment must show, and a bound it must not break (the trait it names the
+# opposite of: "not_high" is broken where the segment is high).
+TRAIT_LEVELS = ("high", "low")
+BOUND_LEVELS = {"not_high": "high", "not_low": "low"}
 NAME_COLUMNS = [
     "segment_id",
     "segment_name",
@@ -66,14 +72,27 @@ def match_scores(profile: pd.DataFrame, catalogue: Catalogue, min_z: float) -> p
     for persona, signature in catalogue.signatures.groupby("persona_name", sort=False):
         if persona not in scores.columns:
             continue
-        if not set(signature["feature"]) <= set(lift.columns):
+        traits = signature[signature["level"].isin(TRAIT_LEVELS)]
+        if not set(traits["feature"]) <= set(lift.columns):
             continue
-        direction = np.where(signature["level"].to_numpy() == "high", 1.0, -1.0)
-        directed = lift[list(signature["feature"])].to_numpy(dtype=np.float64) * direction
+        directed = _directed(lift, traits)
         fits = (directed >= min_z).all(axis=1)
+        # A bound is broken where the opposite trait is met; a feature the segment lacks cannot break it.
+        bounds = signature[signature["level"].isin(BOUND_LEVELS)]
+        bounds = bounds[bounds["feature"].isin(lift.columns)]
+        if len(bounds):
+            breaks = _directed(lift, bounds.assign(level=bounds["level"].map(BOUND_LEVELS))) >= min_z
+            fits &= ~breaks.any(axis=1)
         total = np.minimum(directed, MATCH_Z_CAP).sum(axis=1)
         scores[persona] = np.where(fits, total, np.nan)
     return scores
+
+
+def _directed(lift: pd.DataFrame, signature: pd.DataFrame) -> np.ndarray:
+    """Segment x signature-row centroid z-scores, signed so that the row's level reads positive."""
+    direction = np.where(signature["level"].to_numpy() == "high", 1.0, -1.0)
+    # NaN where the segment lacks the feature: it meets no trait and breaks no bound.
+    return lift[list(signature["feature"])].to_numpy(dtype=np.float64) * direction
 
 
 def assign_personas(scores: pd.DataFrame) -> dict[int, tuple[str, float]]:
